@@ -1,0 +1,85 @@
+//! Conformance with the original application (SPEC §2, §3): its word list and model compiled in.
+//!
+//! These tests need the original word list, which is not shipped, so `cargo test` ignores them.
+//! `.ci/run` runs them as
+//! `DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml cargo test --test conformance -- --include-ignored`;
+//! built with anything else compiled in, they fail.
+
+use dga_classifier::{classify, features, Verdict, MODEL, WORDS_SHA256};
+use std::path::Path;
+
+const NEEDS: &str = "needs DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml (.ci/run)";
+const SEED_WORDS_SHA256: &str = "8da134e06e1df413c50c6b1b5bd6ece1d22aa06b3868df88cf703d04412625d0";
+
+fn assert_original_compiled_in() {
+    assert_eq!(WORDS_SHA256, SEED_WORDS_SHA256, "the original word list is not compiled in: {NEEDS}");
+    assert_eq!(MODEL.name, "original-2016", "the original model is not compiled in: {NEEDS}");
+}
+
+fn shared_data(relative: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative)
+}
+
+fn assert_close(what: &str, got: f64, want: f64, tolerance: f64) {
+    assert!((got - want).abs() <= tolerance, "{what}: got {got:?}, want {want:?} (±{tolerance:e})");
+}
+
+#[test]
+#[ignore = "needs DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml (.ci/run)"]
+fn golden_features() {
+    assert_original_compiled_in();
+    let golden: [(&str, usize, f64, f64, usize); 7] = [
+        ("plzdonthackmekthxbye", 20, 3.9219280948873623, 0.2, 23),
+        ("fedoraforum", 11, 2.9139770731827523, 0.45454545454545453, 17),
+        ("zen-cart", 8, 3.0, 0.25, 8),
+        ("h2o", 3, 1.584962500721156, 0.3333333333333333, 0),
+        ("zyxgifnjobqhzptuodmzov", 22, 4.027169118440617, 0.22727272727272727, 14),
+        ("c3p4j7zdxexg1f2tuzk117wyzn", 26, 4.18083298720544, 0.07692307692307693, 5),
+        ("batdtrbtrikw", 12, 2.8553885422075336, 0.16666666666666666, 10),
+    ];
+    for (label, length, entropy, p_vowels, num_words) in golden {
+        let f = features(label);
+        assert_eq!((f.length, f.num_words), (length, num_words), "{label}");
+        assert_close(&format!("{label} entropy"), f.entropy, entropy, 1e-12);
+        assert_close(&format!("{label} p_vowels"), f.p_vowels, p_vowels, 1e-12);
+    }
+}
+
+#[test]
+#[ignore = "needs DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml (.ci/run)"]
+fn every_h2o_row() {
+    assert_original_compiled_in();
+    let mut rows = 0;
+    for file in ["h2o-split/train.csv", "h2o-split/valid.csv"] {
+        let mut reader = csv::Reader::from_path(shared_data(file)).expect("../shared/data is beside the repository");
+        for record in reader.records() {
+            let record = record.expect("well-formed CSV");
+            let domain = &record[1];
+            let f = features(domain);
+            let want_len: usize = record[4].parse().unwrap();
+            let want_words: usize = record[7].parse().unwrap();
+            assert_eq!((f.length, f.num_words), (want_len, want_words), "{file}: {domain:?}");
+            assert_close(&format!("{domain:?} entropy"), f.entropy, record[5].parse().unwrap(), 1e-12);
+            assert_close(&format!("{domain:?} p_vowels"), f.p_vowels, record[6].parse().unwrap(), 1e-12);
+            rows += 1;
+        }
+    }
+    assert_eq!(rows, 133_926);
+}
+
+#[test]
+#[ignore = "needs DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml (.ci/run)"]
+fn original_published_response() {
+    assert_original_compiled_in();
+    let c = classify("plzdonthackmekthxbye").unwrap();
+    let s = c.score;
+    assert_eq!(s.verdict, Verdict::Malicious);
+    assert_close("class0Prob", s.p_legitimate, 0.002564083122440164, 1e-15);
+    assert_close("class1Prob", s.p_malicious, 0.9974359168775598, 1e-15);
+    let t = s.contributions;
+    assert_close("intercept", t.intercept, -14.94132841574946, 1e-12);
+    assert_close("length", t.length, 29.841565204329598, 1e-12);
+    assert_close("entropy", t.entropy, 11.178560649883826, 1e-12);
+    assert_close("proVowels", t.p_vowels, -1.7679609134401084, 1e-12);
+    assert_close("numWords", t.num_words, -18.347249579636706, 1e-12);
+}
