@@ -83,3 +83,33 @@ fn original_published_response() {
     assert_close("proVowels", t.p_vowels, -1.7679609134401084, 1e-12);
     assert_close("numWords", t.num_words, -18.347249579636706, 1e-12);
 }
+
+#[path = "../examples/train/trainer.rs"]
+#[allow(dead_code)]
+mod trainer;
+
+#[test]
+#[ignore = "needs DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml (.ci/run)"]
+fn trainer_reaches_the_optimum_on_the_h2o_split() {
+    assert_original_compiled_in();
+    let train = trainer::read_rows(&shared_data("h2o-split/train.csv")).unwrap();
+    let valid = trainer::read_rows(&shared_data("h2o-split/valid.csv")).unwrap();
+    let fit = trainer::fit_ridge_logistic(&train, 1e-5);
+    // SPEC §3: the exact optimum of H2O's objective, to relative 1e-3.
+    let optimum = [-14.96637, 1.49286, 2.85972, -8.79131, -0.80005];
+    for (got, want) in fit.beta.iter().zip(optimum) {
+        assert!(((got - want) / want).abs() < 1e-3, "coefficients {:?}, optimum {optimum:?}", fit.beta);
+    }
+    assert!((fit.train_logloss - 0.071046).abs() / 0.071046 < 1e-3, "train log-loss {}", fit.train_logloss);
+    let eval = trainer::evaluate(&valid, |x| fit.probability(x));
+    assert_eq!(eval.confusion.rows(), 26_593);
+    assert!((eval.auc - 0.996585).abs() < 1e-3 * 0.996585, "valid AUC {}", eval.auc);
+    assert!((eval.confusion.error_rate() - 0.0250).abs() < 5e-4, "valid error {}", eval.confusion.error_rate());
+}
+
+#[test]
+fn dds_file_reads_with_its_quoted_newline_record() {
+    let rows = trainer::read_rows(&shared_data("legit-dga_domains.csv")).unwrap();
+    assert_eq!(rows.len(), 133_926);
+    assert!(rows.iter().any(|r| r.domain.contains('\n')), "the goz record with a newline inside quotes");
+}

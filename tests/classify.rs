@@ -1,0 +1,99 @@
+//! Which label of a host name is scored, and what is rejected (SPEC §5).
+
+use dga_classifier::{classify, features, DomainError};
+
+fn label(name: &str) -> String {
+    classify(name).unwrap_or_else(|e| panic!("{name}: {e}")).label.to_string()
+}
+
+#[test]
+#[cfg(feature = "psl")]
+fn scores_the_label_left_of_the_public_suffix() {
+    assert_eq!(label("mail.google.co.uk"), "google");
+    assert_eq!(label("www.example.com"), "example");
+    assert_eq!(label("example.com"), "example");
+    assert_eq!(label("a.b.c.example.com.au"), "example");
+    // Private-section suffixes count: the user's label is what a DGA would generate.
+    assert_eq!(label("xjwqpzkv.duckdns.org"), "xjwqpzkv");
+    assert_eq!(label("someproject.github.io"), "someproject");
+    // An unknown top-level domain is a suffix of one label.
+    assert_eq!(label("foo.bar.notatld"), "bar");
+    // Punycode suffixes are matched in their ASCII form.
+    assert_eq!(label("kremlin.xn--p1ai"), "kremlin");
+}
+
+#[test]
+#[cfg(not(feature = "psl"))]
+fn without_psl_the_last_label_is_the_suffix() {
+    assert_eq!(label("www.example.com"), "example");
+    assert_eq!(label("mail.google.co.uk"), "co");
+}
+
+#[test]
+fn normalises_case_and_one_trailing_dot() {
+    assert_eq!(label("WWW.ExAmPlE.COM."), "example");
+    let a = classify("PayPal.com").unwrap();
+    let b = classify("paypal.com.").unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.features, features("paypal"));
+}
+
+#[test]
+fn a_bare_label_is_scored_as_is() {
+    assert_eq!(label("plzdonthackmekthxbye"), "plzdonthackmekthxbye");
+    assert_eq!(label("H2O"), "h2o");
+}
+
+#[test]
+fn rejects_what_is_not_a_host_name() {
+    let long_label = "a".repeat(64);
+    let long_name = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+    assert_eq!(long_name.len(), 253);
+    assert!(classify(&long_name).is_ok());
+    assert!(classify(&(long_name.clone() + ".")).is_ok());
+    let cases: Vec<(String, DomainError)> = vec![
+        ("".into(), DomainError::Empty),
+        (".".into(), DomainError::Empty),
+        (format!("{long_name}x"), DomainError::NameTooLong { length: 254 }),
+        (format!("{long_label}.com"), DomainError::LabelTooLong { position: 0, length: 64 }),
+        ("a..com".into(), DomainError::EmptyLabel { position: 2 }),
+        (".example.com".into(), DomainError::EmptyLabel { position: 0 }),
+        ("example.com..".into(), DomainError::EmptyLabel { position: 12 }),
+        ("exa_mple.com".into(), DomainError::InvalidCharacter { position: 3, character: '_' }),
+        ("ex ample.com".into(), DomainError::InvalidCharacter { position: 2, character: ' ' }),
+        ("bücher.de".into(), DomainError::InvalidCharacter { position: 1, character: 'ü' }),
+        ("http://example.com".into(), DomainError::InvalidCharacter { position: 4, character: ':' }),
+        ("-example.com".into(), DomainError::HyphenAtLabelEdge { position: 0 }),
+        ("example-.com".into(), DomainError::HyphenAtLabelEdge { position: 7 }),
+        ("192.168.0.1".into(), DomainError::NumericTopLevelLabel),
+        ("xn--bcher-kva.de".into(), DomainError::Punycode { position: 0 }),
+        ("www.xn--bcher-kva.de".into(), DomainError::Punycode { position: 4 }),
+    ];
+    for (input, want) in cases {
+        assert_eq!(classify(&input).map(|c| c.label), Err(want), "{input:?}");
+    }
+}
+
+#[test]
+#[cfg(feature = "psl")]
+fn a_public_suffix_alone_has_nothing_to_score() {
+    assert_eq!(classify("co.uk").map(|c| c.label), Err(DomainError::PublicSuffix));
+    assert_eq!(classify("github.io").map(|c| c.label), Err(DomainError::PublicSuffix));
+    // A single label is scored even if it is a top-level domain.
+    assert_eq!(label("com"), "com");
+}
+
+#[test]
+fn punycode_elsewhere_in_the_name_is_fine() {
+    assert_eq!(label("xn--bcher-kva.example.com"), "example");
+}
+
+#[test]
+fn errors_say_what_is_wrong() {
+    let message = |input: &str| classify(input).unwrap_err().to_string();
+    assert_eq!(message(""), "empty domain name");
+    assert_eq!(message("a..b"), "empty label at byte 2");
+    assert_eq!(message("192.168.0.1"), "the last label is all digits: an IP address, not a domain name");
+    assert!(message(&"a".repeat(300)).contains("300 bytes long, over the limit of 253"));
+    assert!(message("xn--bcher-kva.de").contains("punycode"));
+}

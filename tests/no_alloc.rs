@@ -1,0 +1,77 @@
+//! `features`, `score` and `classify` never allocate: counted by a global allocator.
+
+use dga_classifier::{classify, features, score};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    /// Allocations made by this thread: the test harness allocates on others meanwhile.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+fn count_one() {
+    ALLOCATIONS.with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; it only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn scoring_allocates_nothing() {
+    let long = "x".repeat(1000);
+    let inputs = [
+        "plzdonthackmekthxbye",
+        "mail.google.co.uk.",
+        "WWW.PayPal.COM",
+        "zyxgifnjobqhzptuodmzov.ru",
+        "",
+        "exa_mple.com",
+        "xn--bcher-kva.de",
+        "192.168.0.1",
+        "bücher.de",
+        long.as_str(),
+    ];
+    let before = allocations();
+    let mut checksum = 0.0;
+    for input in inputs {
+        let f = features(input);
+        checksum += score(&f).log_odds;
+        if let Ok(c) = classify(input) {
+            checksum += c.score.p_malicious;
+        }
+    }
+    let allocations = allocations() - before;
+    assert!(checksum.is_finite());
+    assert_eq!(allocations, 0, "features/score/classify allocated {allocations} times");
+}
+
+#[test]
+fn the_counter_counts() {
+    let before = allocations();
+    let v = std::hint::black_box(vec![1u8; 10]);
+    assert_eq!(v.len(), 10);
+    assert!(allocations() > before);
+}
