@@ -14,7 +14,11 @@ use std::path::Path;
 pub const UNTRAINED: &str = "untrained";
 
 /// Reads both inputs, checks they belong together and writes the generated modules.
-pub fn generate(words_path: &Path, model_path: Option<&Path>, out_dir: &Path) -> Result<(), String> {
+pub fn generate(
+    words_path: &Path,
+    model_path: Option<&Path>,
+    out_dir: &Path,
+) -> Result<(), String> {
     let raw_words = std::fs::read(words_path)
         .map_err(|e| format!("cannot read word list {}: {e}", words_path.display()))?;
     let words_sha256 = sha256::hex_digest(&raw_words);
@@ -26,7 +30,8 @@ pub fn generate(words_path: &Path, model_path: Option<&Path>, out_dir: &Path) ->
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read model {}: {e}", path.display()))?;
-            let model = model::ModelFile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let model =
+                model::ModelFile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             if model.words_sha256 != words_sha256 {
                 return Err(format!(
                     "model {} was trained on the word list with sha256 {}, but the word list compiled in, {}, \
@@ -66,12 +71,24 @@ const LOG2_TABLE_MAX: u32 = 63;
 /// `log2(n)` and `n * log2(n)` for small `n`, so entropy needs no logarithm at run time.
 fn emit_log2_tables(out: &mut String) {
     let n = || (0..=LOG2_TABLE_MAX).map(f64::from);
-    let log2: Vec<String> = n().map(|n| format!("{:?}", if n == 0.0 { 0.0 } else { n.log2() })).collect();
-    let n_log2_n: Vec<String> = n().map(|n| format!("{:?}", if n == 0.0 { 0.0 } else { n * n.log2() })).collect();
+    let log2: Vec<String> = n()
+        .map(|n| format!("{:?}", if n == 0.0 { 0.0 } else { n.log2() }))
+        .collect();
+    let n_log2_n: Vec<String> = n()
+        .map(|n| format!("{:?}", if n == 0.0 { 0.0 } else { n * n.log2() }))
+        .collect();
     let len = LOG2_TABLE_MAX + 1;
-    writeln!(out, "/// `log2(n)`, 0 for 0.\npub(crate) static LOG2: [f64; {len}] = [").expect("infallible");
+    writeln!(
+        out,
+        "/// `log2(n)`, 0 for 0.\npub(crate) static LOG2: [f64; {len}] = ["
+    )
+    .expect("infallible");
     emit_array(out, &log2);
-    writeln!(out, "];\n/// `n * log2(n)`, 0 for 0.\npub(crate) static N_LOG2_N: [f64; {len}] = [").expect("infallible");
+    writeln!(
+        out,
+        "];\n/// `n * log2(n)`, 0 for 0.\npub(crate) static N_LOG2_N: [f64; {len}] = ["
+    )
+    .expect("infallible");
     emit_array(out, &n_log2_n);
     out.push_str("];\n");
 }

@@ -106,7 +106,10 @@ impl HostName {
         if name.len() > MAX_NAME_LEN {
             return Err(DomainError::NameTooLong { length: name.len() });
         }
-        let mut host = HostName { bytes: [0; MAX_NAME_LEN], len: name.len() };
+        let mut host = HostName {
+            bytes: [0; MAX_NAME_LEN],
+            len: name.len(),
+        };
         let mut label_start = 0;
         for (position, (&byte, lower)) in name.iter().zip(host.bytes.iter_mut()).enumerate() {
             *lower = byte.to_ascii_lowercase();
@@ -117,8 +120,14 @@ impl HostName {
                 }
                 b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {}
                 _ => {
-                    let character = input[position..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-                    return Err(DomainError::InvalidCharacter { position, character });
+                    let character = input[position..]
+                        .chars()
+                        .next()
+                        .unwrap_or(char::REPLACEMENT_CHARACTER);
+                    return Err(DomainError::InvalidCharacter {
+                        position,
+                        character,
+                    });
                 }
             }
         }
@@ -148,10 +157,15 @@ impl HostName {
             name.len() - suffix_len - 1
         };
         let head = name.get(..label_end).unwrap_or_default();
-        let label_start = head.iter().rposition(|&b| b == b'.').map_or(0, |dot| dot + 1);
+        let label_start = head
+            .iter()
+            .rposition(|&b| b == b'.')
+            .map_or(0, |dot| dot + 1);
         let label = head.get(label_start..).unwrap_or_default();
         if label.starts_with(b"xn--") {
-            return Err(DomainError::Punycode { position: label_start });
+            return Err(DomainError::Punycode {
+                position: label_start,
+            });
         }
         // Only ASCII letters, digits and '-' got past `parse`.
         let label = core::str::from_utf8(label).unwrap_or_default();
@@ -163,7 +177,10 @@ fn check_label(name: &[u8], start: usize, end: usize) -> Result<(), DomainError>
     let label = name.get(start..end).unwrap_or_default();
     match label {
         [] => Err(DomainError::EmptyLabel { position: start }),
-        _ if label.len() > MAX_LABEL_LEN => Err(DomainError::LabelTooLong { position: start, length: label.len() }),
+        _ if label.len() > MAX_LABEL_LEN => Err(DomainError::LabelTooLong {
+            position: start,
+            length: label.len(),
+        }),
         [b'-', ..] => Err(DomainError::HyphenAtLabelEdge { position: start }),
         [.., b'-'] => Err(DomainError::HyphenAtLabelEdge { position: end - 1 }),
         _ => Ok(()),
@@ -175,7 +192,9 @@ fn check_label(name: &[u8], start: usize, end: usize) -> Result<(), DomainError>
 #[cfg(feature = "psl")]
 fn public_suffix_len(name: &[u8]) -> usize {
     use psl::Psl as _;
-    psl::List.suffix(name).map_or_else(|| last_label_len(name), |suffix| suffix.as_bytes().len())
+    psl::List
+        .suffix(name)
+        .map_or_else(|| last_label_len(name), |suffix| suffix.as_bytes().len())
 }
 
 /// Without the `psl` feature, the last label is taken as the suffix.
@@ -185,5 +204,7 @@ fn public_suffix_len(name: &[u8]) -> usize {
 }
 
 fn last_label_len(name: &[u8]) -> usize {
-    name.iter().rposition(|&b| b == b'.').map_or(name.len(), |dot| name.len() - dot - 1)
+    name.iter()
+        .rposition(|&b| b == b'.')
+        .map_or(name.len(), |dot| name.len() - dot - 1)
 }

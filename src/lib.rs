@@ -67,7 +67,13 @@ pub fn classify(domain: &str) -> Result<Classification, DomainError> {
     let (label, position) = host.registrable_label()?;
     let features = features(label);
     // `parse` checked the label's length, so this cannot fail; the error keeps the code panic-free.
-    let text = heapless::String::try_from(label)
-        .map_err(|_| DomainError::LabelTooLong { position, length: label.len() })?;
-    Ok(Classification { label: text, features, score: score(&features) })
+    let text = heapless::String::try_from(label).map_err(|_| DomainError::LabelTooLong {
+        position,
+        length: label.len(),
+    })?;
+    Ok(Classification {
+        label: text,
+        features,
+        score: score(&features),
+    })
 }

@@ -70,7 +70,8 @@ pub enum Verdict {
 pub struct Score {
     /// Probability that the label was machine-generated.
     pub p_malicious: f64,
-    /// Probability that it was not; computed on its own, so it keeps its precision near 0.
+    /// Probability that it was not; not computed as `1 - p_malicious`, so it keeps its precision
+    /// near 0.
     pub p_legitimate: f64,
     /// `p_malicious` against the model's threshold.
     pub verdict: Verdict,
@@ -98,11 +99,23 @@ pub fn score(features: &Features) -> Score {
         num_words: c.num_words * features.num_words as f64,
     };
     let log_odds = contributions.sum();
-    let p_malicious = 1.0 / (1.0 + libm::exp(-log_odds));
+    // With `e = exp(-|log_odds|)` the likelier class has `1 / (1 + e)` and the other `e / (1 + e)`:
+    // one exponential, and neither probability is a difference that loses its digits.
+    let e = libm::exp(-libm::fabs(log_odds));
+    let (likelier, other) = (1.0 / (1.0 + e), e / (1.0 + e));
+    let (p_malicious, p_legitimate) = if log_odds >= 0.0 {
+        (likelier, other)
+    } else {
+        (other, likelier)
+    };
     Score {
         p_malicious,
-        p_legitimate: 1.0 / (1.0 + libm::exp(log_odds)),
-        verdict: if p_malicious >= MODEL.threshold { Verdict::Malicious } else { Verdict::Legitimate },
+        p_legitimate,
+        verdict: if p_malicious >= MODEL.threshold {
+            Verdict::Malicious
+        } else {
+            Verdict::Legitimate
+        },
         log_odds,
         contributions,
     }

@@ -3,7 +3,10 @@
 use dga_classifier::{classify, features, DomainError};
 
 fn label(name: &str) -> String {
-    classify(name).unwrap_or_else(|e| panic!("{name}: {e}")).label.to_string()
+    classify(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .label
+        .to_string()
 }
 
 #[test]
@@ -47,27 +50,84 @@ fn a_bare_label_is_scored_as_is() {
 #[test]
 fn rejects_what_is_not_a_host_name() {
     let long_label = "a".repeat(64);
-    let long_name = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+    let long_name = [
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(61),
+    ]
+    .join(".");
     assert_eq!(long_name.len(), 253);
     assert!(classify(&long_name).is_ok());
     assert!(classify(&(long_name.clone() + ".")).is_ok());
     let cases: Vec<(String, DomainError)> = vec![
         ("".into(), DomainError::Empty),
         (".".into(), DomainError::Empty),
-        (format!("{long_name}x"), DomainError::NameTooLong { length: 254 }),
-        (format!("{long_label}.com"), DomainError::LabelTooLong { position: 0, length: 64 }),
+        (
+            format!("{long_name}x"),
+            DomainError::NameTooLong { length: 254 },
+        ),
+        (
+            format!("{long_label}.com"),
+            DomainError::LabelTooLong {
+                position: 0,
+                length: 64,
+            },
+        ),
         ("a..com".into(), DomainError::EmptyLabel { position: 2 }),
-        (".example.com".into(), DomainError::EmptyLabel { position: 0 }),
-        ("example.com..".into(), DomainError::EmptyLabel { position: 12 }),
-        ("exa_mple.com".into(), DomainError::InvalidCharacter { position: 3, character: '_' }),
-        ("ex ample.com".into(), DomainError::InvalidCharacter { position: 2, character: ' ' }),
-        ("bücher.de".into(), DomainError::InvalidCharacter { position: 1, character: 'ü' }),
-        ("http://example.com".into(), DomainError::InvalidCharacter { position: 4, character: ':' }),
-        ("-example.com".into(), DomainError::HyphenAtLabelEdge { position: 0 }),
-        ("example-.com".into(), DomainError::HyphenAtLabelEdge { position: 7 }),
+        (
+            ".example.com".into(),
+            DomainError::EmptyLabel { position: 0 },
+        ),
+        (
+            "example.com..".into(),
+            DomainError::EmptyLabel { position: 12 },
+        ),
+        (
+            "exa_mple.com".into(),
+            DomainError::InvalidCharacter {
+                position: 3,
+                character: '_',
+            },
+        ),
+        (
+            "ex ample.com".into(),
+            DomainError::InvalidCharacter {
+                position: 2,
+                character: ' ',
+            },
+        ),
+        (
+            "bücher.de".into(),
+            DomainError::InvalidCharacter {
+                position: 1,
+                character: 'ü',
+            },
+        ),
+        (
+            "http://example.com".into(),
+            DomainError::InvalidCharacter {
+                position: 4,
+                character: ':',
+            },
+        ),
+        (
+            "-example.com".into(),
+            DomainError::HyphenAtLabelEdge { position: 0 },
+        ),
+        (
+            "example-.com".into(),
+            DomainError::HyphenAtLabelEdge { position: 7 },
+        ),
         ("192.168.0.1".into(), DomainError::NumericTopLevelLabel),
-        ("xn--bcher-kva.de".into(), DomainError::Punycode { position: 0 }),
-        ("www.xn--bcher-kva.de".into(), DomainError::Punycode { position: 4 }),
+        (
+            "xn--bcher-kva.de".into(),
+            DomainError::Punycode { position: 0 },
+        ),
+        (
+            "www.xn--bcher-kva.de".into(),
+            DomainError::Punycode { position: 4 },
+        ),
     ];
     for (input, want) in cases {
         assert_eq!(classify(&input).map(|c| c.label), Err(want), "{input:?}");
@@ -77,8 +137,14 @@ fn rejects_what_is_not_a_host_name() {
 #[test]
 #[cfg(feature = "psl")]
 fn a_public_suffix_alone_has_nothing_to_score() {
-    assert_eq!(classify("co.uk").map(|c| c.label), Err(DomainError::PublicSuffix));
-    assert_eq!(classify("github.io").map(|c| c.label), Err(DomainError::PublicSuffix));
+    assert_eq!(
+        classify("co.uk").map(|c| c.label),
+        Err(DomainError::PublicSuffix)
+    );
+    assert_eq!(
+        classify("github.io").map(|c| c.label),
+        Err(DomainError::PublicSuffix)
+    );
     // A single label is scored even if it is a top-level domain.
     assert_eq!(label("com"), "com");
 }
@@ -93,7 +159,10 @@ fn errors_say_what_is_wrong() {
     let message = |input: &str| classify(input).unwrap_err().to_string();
     assert_eq!(message(""), "empty domain name");
     assert_eq!(message("a..b"), "empty label at byte 2");
-    assert_eq!(message("192.168.0.1"), "the last label is all digits: an IP address, not a domain name");
+    assert_eq!(
+        message("192.168.0.1"),
+        "the last label is all digits: an IP address, not a domain name"
+    );
     assert!(message(&"a".repeat(300)).contains("300 bytes long, over the limit of 253"));
     assert!(message("xn--bcher-kva.de").contains("punycode"));
 }

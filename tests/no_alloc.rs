@@ -65,7 +65,10 @@ fn scoring_allocates_nothing() {
     }
     let allocations = allocations() - before;
     assert!(checksum.is_finite());
-    assert_eq!(allocations, 0, "features/score/classify allocated {allocations} times");
+    assert_eq!(
+        allocations, 0,
+        "features/score/classify allocated {allocations} times"
+    );
 }
 
 #[test]

@@ -11,13 +11,18 @@ fn words() -> &'static HashSet<Vec<u8>> {
     static WORDS: OnceLock<HashSet<Vec<u8>>> = OnceLock::new();
     WORDS.get_or_init(|| {
         let text = std::fs::read_to_string(env!("DGA_WORDS_PATH")).unwrap();
-        text.lines().map(|w| w.to_ascii_lowercase().into_bytes()).collect()
+        text.lines()
+            .map(|w| w.to_ascii_lowercase().into_bytes())
+            .collect()
     })
 }
 
 fn reference_num_words(s: &[u8]) -> usize {
     let n = s.len();
-    (0..n).flat_map(|i| (i + 2..=n).map(move |j| (i, j))).filter(|&(i, j)| words().contains(&s[i..j])).count()
+    (0..n)
+        .flat_map(|i| (i + 2..=n).map(move |j| (i, j)))
+        .filter(|&(i, j)| words().contains(&s[i..j]))
+        .count()
 }
 
 fn reference_entropy(s: &[u8]) -> f64 {
@@ -26,7 +31,10 @@ fn reference_entropy(s: &[u8]) -> f64 {
         *counts.entry(b).or_default() += 1;
     }
     let n = s.len() as f64;
-    -counts.values().map(|&c| (c as f64 / n) * (c as f64 / n).log2()).sum::<f64>()
+    -counts
+        .values()
+        .map(|&c| (c as f64 / n) * (c as f64 / n).log2())
+        .sum::<f64>()
 }
 
 fn check(label: &str) -> Result<(), TestCaseError> {
@@ -42,7 +50,11 @@ fn check(label: &str) -> Result<(), TestCaseError> {
     } else {
         let vowels = bytes.iter().filter(|b| b"aeiou".contains(b)).count();
         prop_assert_eq!(f.p_vowels, vowels as f64 / n as f64);
-        prop_assert!(f.entropy >= 0.0 && f.entropy <= (n as f64).log2() + 1e-12, "entropy {}", f.entropy);
+        prop_assert!(
+            f.entropy >= 0.0 && f.entropy <= (n as f64).log2() + 1e-12,
+            "entropy {}",
+            f.entropy
+        );
         prop_assert!((f.entropy - reference_entropy(bytes)).abs() < 1e-12);
     }
     let s = score(&f);

@@ -11,7 +11,16 @@ fn json_has_exactly_the_original_fields() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["class0Prob", "class1Prob", "entropy", "intercept", "label", "length", "numWords", "proVowels"]
+        [
+            "class0Prob",
+            "class1Prob",
+            "entropy",
+            "intercept",
+            "label",
+            "length",
+            "numWords",
+            "proVowels"
+        ]
     );
     let t = c.score.contributions;
     assert_eq!(json["label"], 1);

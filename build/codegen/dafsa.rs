@@ -23,7 +23,10 @@ const MAX_PLACEMENT_FAILURES: u8 = 16;
 const LEAF_BASE: usize = 0;
 
 fn symbol(byte: u8) -> u8 {
-    ALPHABET.iter().position(|&b| b == byte).map_or(NO_SYMBOL, |i| i as u8 + 1)
+    ALPHABET
+        .iter()
+        .position(|&b| b == byte)
+        .map_or(NO_SYMBOL, |i| i as u8 + 1)
 }
 
 /// The words that can match inside a label: lines lowercased, kept if 2+ bytes of the alphabet,
@@ -33,7 +36,11 @@ pub fn normalise_word_list(raw: &[u8]) -> Vec<Vec<u8>> {
         .split(|&b| b == b'\n')
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
         .filter(|line| line.len() >= 2)
-        .map(|line| line.iter().map(|b| symbol(b.to_ascii_lowercase())).collect::<Vec<u8>>())
+        .map(|line| {
+            line.iter()
+                .map(|b| symbol(b.to_ascii_lowercase()))
+                .collect::<Vec<u8>>()
+        })
         .filter(|codes| !codes.contains(&NO_SYMBOL))
         .collect();
     words.sort_unstable();
@@ -58,13 +65,19 @@ const ROOT: usize = 0;
 impl Dafsa {
     /// Builds the minimal automaton of `words`, which must be sorted and distinct.
     pub fn build(words: &[Vec<u8>]) -> Dafsa {
-        let mut dafsa = Dafsa { states: vec![State::default()] };
+        let mut dafsa = Dafsa {
+            states: vec![State::default()],
+        };
         let mut register: HashMap<State, usize> = HashMap::new();
         // `path[k]` is the state reached by the previous word's first `k` symbols.
         let mut path = vec![ROOT];
         let mut previous: &[u8] = &[];
         for word in words {
-            let common = word.iter().zip(previous).take_while(|(a, b)| a == b).count();
+            let common = word
+                .iter()
+                .zip(previous)
+                .take_while(|(a, b)| a == b)
+                .count();
             dafsa.minimise_path(&mut path, common + 1, &mut register);
             for &code in &word[common..] {
                 let new = dafsa.states.len();
@@ -82,13 +95,22 @@ impl Dafsa {
     }
 
     /// Replaces the states of `path` beyond `keep` by equivalent registered ones, deepest first.
-    fn minimise_path(&mut self, path: &mut Vec<usize>, keep: usize, register: &mut HashMap<State, usize>) {
+    fn minimise_path(
+        &mut self,
+        path: &mut Vec<usize>,
+        keep: usize,
+        register: &mut HashMap<State, usize>,
+    ) {
         while path.len() > keep {
             let child = path.pop().expect("longer than keep");
             let parent = *path.last().expect("keep is at least one");
             let registered = *register.entry(self.states[child].clone()).or_insert(child);
             if registered != child {
-                self.states[parent].edges.last_mut().expect("child hangs off the last edge").1 = registered;
+                self.states[parent]
+                    .edges
+                    .last_mut()
+                    .expect("child hangs off the last edge")
+                    .1 = registered;
             }
         }
     }
@@ -114,8 +136,11 @@ impl Dafsa {
     /// transitions first; then the single-transition states (most of them) fill the holes left.
     pub fn pack(&self) -> Packed {
         let reachable = self.reachable();
-        let mut several: Vec<usize> =
-            reachable.iter().copied().filter(|&s| self.states[s].edges.len() > 1).collect();
+        let mut several: Vec<usize> = reachable
+            .iter()
+            .copied()
+            .filter(|&s| self.states[s].edges.len() > 1)
+            .collect();
         several.sort_by_key(|&s| std::cmp::Reverse(self.states[s].edges.len()));
         let mut layout = Layout::default();
         layout.base_used.push(true); // LEAF_BASE
@@ -123,11 +148,17 @@ impl Dafsa {
         let mut free = FreeSlots::default();
         let mut failures: Vec<u8> = Vec::new();
         for &state in &several {
-            let codes: Vec<usize> = self.states[state].edges.iter().map(|&(c, _)| c as usize).collect();
+            let codes: Vec<usize> = self.states[state]
+                .edges
+                .iter()
+                .map(|&(c, _)| c as usize)
+                .collect();
             let mut slot = free.next_at_or_after(codes[0]);
             let chosen = loop {
                 let candidate = slot - codes[0];
-                if !layout.is_base_used(candidate) && codes.iter().all(|&c| !layout.is_taken(candidate + c)) {
+                if !layout.is_base_used(candidate)
+                    && codes.iter().all(|&c| !layout.is_taken(candidate + c))
+                {
                     break candidate;
                 }
                 if failures.len() <= slot {
@@ -159,8 +190,12 @@ impl Dafsa {
             if layout.is_taken(slot) {
                 continue;
             }
-            let fitting = (1..=slot.min(ALPHABET.len())).filter(|&c| !layout.is_base_used(slot - c));
-            if let Some(code) = fitting.max_by_key(|&c| pending[c].len()).filter(|&c| !pending[c].is_empty()) {
+            let fitting =
+                (1..=slot.min(ALPHABET.len())).filter(|&c| !layout.is_base_used(slot - c));
+            if let Some(code) = fitting
+                .max_by_key(|&c| pending[c].len())
+                .filter(|&c| !pending[c].is_empty())
+            {
                 let state = pending[code].pop().expect("not empty");
                 layout.place(state, slot - code, &[code]);
             }
@@ -168,9 +203,17 @@ impl Dafsa {
         let base = |state: usize| layout.base.get(&state).copied().unwrap_or(LEAF_BASE);
 
         let slot_value = |code: u8, target: usize| -> u32 {
-            let target_base = u32::try_from(base(target)).ok().filter(|b| b >> (32 - BASE_SHIFT) == 0);
+            let target_base = u32::try_from(base(target))
+                .ok()
+                .filter(|b| b >> (32 - BASE_SHIFT) == 0);
             let target_base = target_base.expect("table too large for the 25-bit base field");
-            u32::from(code) | if self.states[target].is_final { FINAL_BIT } else { 0 } | target_base << BASE_SHIFT
+            u32::from(code)
+                | if self.states[target].is_final {
+                    FINAL_BIT
+                } else {
+                    0
+                }
+                | target_base << BASE_SHIFT
         };
         let mut slots = vec![0u32; layout.taken.len()];
         let mut transitions = 0;
@@ -191,7 +234,13 @@ impl Dafsa {
             }
         }
 
-        Packed { slots, pairs, root: base(ROOT) as u32, states: reachable.len(), transitions }
+        Packed {
+            slots,
+            pairs,
+            root: base(ROOT) as u32,
+            states: reachable.len(),
+            transitions,
+        }
     }
 }
 
@@ -294,9 +343,18 @@ pub fn emit(out: &mut String, packed: &Packed, word_count: usize, words_sha256: 
     )
     .expect("writing to a String cannot fail");
     super::emit_array(out, &packed.slots);
-    writeln!(out, "];\npub(crate) static PAIRS: [u32; {}] = [", packed.pairs.len()).expect("infallible");
+    writeln!(
+        out,
+        "];\npub(crate) static PAIRS: [u32; {}] = [",
+        packed.pairs.len()
+    )
+    .expect("infallible");
     super::emit_array(out, &packed.pairs);
-    writeln!(out, "];\n/// Symbol code of each byte; {NO_SYMBOL} for bytes outside `[a-z0-9-]`.").expect("infallible");
+    writeln!(
+        out,
+        "];\n/// Symbol code of each byte; {NO_SYMBOL} for bytes outside `[a-z0-9-]`."
+    )
+    .expect("infallible");
     writeln!(out, "pub(crate) static SYMBOL: [u8; 256] = [").expect("infallible");
     super::emit_array(out, &symbols);
     writeln!(out, "];\n/// The alphabet, indexed by symbol code minus one.\n#[cfg(test)]\npub(crate) const ALPHABET: &[u8; 37] = b\"{}\";",

@@ -42,17 +42,28 @@ impl ModelFile {
                 section = format!("{}.", name.trim());
                 continue;
             }
-            let (key, value) =
-                line.split_once('=').ok_or_else(|| format!("line {}: expected `key = value`", number + 1))?;
+            let (key, value) = line
+                .split_once('=')
+                .ok_or_else(|| format!("line {}: expected `key = value`", number + 1))?;
             let key = format!("{section}{}", key.trim());
-            if values.insert(key.clone(), value.trim().to_owned()).is_some() {
+            if values
+                .insert(key.clone(), value.trim().to_owned())
+                .is_some()
+            {
                 return Err(format!("line {}: `{key}` is set twice", number + 1));
             }
         }
-        let mut take = |key: &str| values.remove(key).ok_or_else(|| format!("`{key}` is missing"));
+        let mut take = |key: &str| {
+            values
+                .remove(key)
+                .ok_or_else(|| format!("`{key}` is missing"))
+        };
         let mut number = |key: &str| -> Result<f64, String> {
             let raw = take(key)?;
-            raw.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("`{key}` = {raw} is not a finite number"))
+            raw.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("`{key}` = {raw} is not a finite number"))
         };
         let mut coefficients = [0.0; 5];
         for (slot, term) in coefficients.iter_mut().zip(TERMS) {
@@ -62,11 +73,18 @@ impl ModelFile {
         if !(0.0..=1.0).contains(&threshold) {
             return Err(format!("`threshold` = {threshold} is not a probability"));
         }
-        let validation = (number("validation.rows")? as u64, number("validation.auc")?, number("validation.error_rate")?);
+        let validation = (
+            number("validation.rows")? as u64,
+            number("validation.auc")?,
+            number("validation.error_rate")?,
+        );
         let mut string = |key: &str| -> Result<String, String> {
             let raw = take(key)?;
             let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
-            inner.filter(|s| !s.contains(['"', '\\'])).map(str::to_owned).ok_or_else(|| format!("`{key}` = {raw} is not a plain \"string\""))
+            inner
+                .filter(|s| !s.contains(['"', '\\']))
+                .map(str::to_owned)
+                .ok_or_else(|| format!("`{key}` = {raw} is not a plain \"string\""))
         };
         let model = ModelFile {
             name: string("name")?,

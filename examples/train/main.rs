@@ -20,7 +20,9 @@ mod trainer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use trainer::{evaluate, fit_ridge_logistic, read_rows, split_by_domain, Confusion, Evaluation, Fit};
+use trainer::{
+    evaluate, fit_ridge_logistic, read_rows, split_by_domain, Confusion, Evaluation, Fit,
+};
 
 const LAMBDA: f64 = 1e-5;
 
@@ -51,7 +53,9 @@ fn parse_args() -> Result<Args, String> {
             "--out" => args.out = value()?.into(),
             "--name" => args.name = value()?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
-            "-h" | "--help" => return Err(String::from("see the header of examples/train/main.rs")),
+            "-h" | "--help" => {
+                return Err(String::from("see the header of examples/train/main.rs"))
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -93,8 +97,14 @@ fn run() -> Result<(), String> {
     println!("rows: {} train, {} valid", train.len(), valid.len());
     let fit = fit_ridge_logistic(&train, LAMBDA);
     let eval = evaluate(&valid, |x| fit.probability(x));
-    println!("converged in {} Newton steps; train log-loss {:.6}", fit.iterations, fit.train_logloss);
-    for (name, value) in ["intercept", "length", "entropy", "p_vowels", "num_words"].iter().zip(fit.beta) {
+    println!(
+        "converged in {} Newton steps; train log-loss {:.6}",
+        fit.iterations, fit.train_logloss
+    );
+    for (name, value) in ["intercept", "length", "entropy", "p_vowels", "num_words"]
+        .iter()
+        .zip(fit.beta)
+    {
         println!("  {name:<10} {value:>22.15}");
     }
     print_confusion(&eval);
@@ -123,17 +133,40 @@ fn run() -> Result<(), String> {
 
 /// The confusion matrix laid out as H2O printed it for the original.
 fn print_confusion(eval: &Evaluation) {
-    let Confusion { legit_as_legit, legit_as_dga, dga_as_legit, dga_as_dga } = eval.confusion;
+    let Confusion {
+        legit_as_legit,
+        legit_as_dga,
+        dga_as_legit,
+        dga_as_dga,
+    } = eval.confusion;
     let line = |name: &str, legit: usize, dga: usize, errors: usize| {
         let total = legit + dga;
-        println!("{name:<6} {legit:>7} {dga:>7}  {:>7.4}  ({errors}/{total})", errors as f64 / total as f64);
+        println!(
+            "{name:<6} {legit:>7} {dga:>7}  {:>7.4}  ({errors}/{total})",
+            errors as f64 / total as f64
+        );
     };
-    println!("Confusion Matrix (Act/Pred) for max f1 @ threshold = {}:", eval.threshold);
-    println!("{:<6} {:>7} {:>7}  {:>7}  Rate", "", "legit", "dga", "Error");
+    println!(
+        "Confusion Matrix (Act/Pred) for max f1 @ threshold = {}:",
+        eval.threshold
+    );
+    println!(
+        "{:<6} {:>7} {:>7}  {:>7}  Rate",
+        "", "legit", "dga", "Error"
+    );
     line("legit", legit_as_legit, legit_as_dga, legit_as_dga);
     line("dga", dga_as_legit, dga_as_dga, dga_as_legit);
-    line("Totals", legit_as_legit + dga_as_legit, legit_as_dga + dga_as_dga, eval.confusion.errors());
-    println!("AUC {:.6}, error {:.2} % at the max-F1 threshold", eval.auc, 100.0 * eval.confusion.error_rate());
+    line(
+        "Totals",
+        legit_as_legit + dga_as_legit,
+        legit_as_dga + dga_as_dga,
+        eval.confusion.errors(),
+    );
+    println!(
+        "AUC {:.6}, error {:.2} % at the max-F1 threshold",
+        eval.auc,
+        100.0 * eval.confusion.error_rate()
+    );
 }
 
 fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> String {

@@ -21,10 +21,17 @@ pub struct Row {
 
 /// Reads a CSV with columns `host,domain,class,...` (RFC 4180: quoted fields may hold newlines).
 pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let headers = reader.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .clone();
     let column = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| format!("{}: no `{name}` column", path.display()))
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| format!("{}: no `{name}` column", path.display()))
     };
     let (domain_col, class_col) = (column("domain")?, column("class")?);
     let mut rows = Vec::new();
@@ -34,10 +41,24 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
         let malicious = match &record[class_col] {
             "dga" => true,
             "legit" => false,
-            other => return Err(format!("{}: unknown class {other:?} for {domain:?}", path.display())),
+            other => {
+                return Err(format!(
+                    "{}: unknown class {other:?} for {domain:?}",
+                    path.display()
+                ))
+            }
         };
-        let Features { length, entropy, p_vowels, num_words } = features(&domain);
-        rows.push(Row { x: [1.0, length as f64, entropy, p_vowels, num_words as f64], domain, malicious });
+        let Features {
+            length,
+            entropy,
+            p_vowels,
+            num_words,
+        } = features(&domain);
+        rows.push(Row {
+            x: [1.0, length as f64, entropy, p_vowels, num_words as f64],
+            domain,
+            malicious,
+        });
     }
     Ok(rows)
 }
@@ -87,8 +108,18 @@ pub fn fit_ridge_logistic(rows: &[Row], lambda: f64) -> Fit {
         let variance = rows.iter().map(|r| (r.x[k] - mean[k]).powi(2)).sum::<f64>() / (n - 1.0);
         sd[k] = variance.sqrt();
     }
-    let standardised: Vec<[f64; TERMS]> =
-        rows.iter().map(|r| std::array::from_fn(|k| if k == 0 { 1.0 } else { (r.x[k] - mean[k]) / sd[k] })).collect();
+    let standardised: Vec<[f64; TERMS]> = rows
+        .iter()
+        .map(|r| {
+            std::array::from_fn(|k| {
+                if k == 0 {
+                    1.0
+                } else {
+                    (r.x[k] - mean[k]) / sd[k]
+                }
+            })
+        })
+        .collect();
 
     let mut beta = [0.0; TERMS];
     let mut iterations = 0;
@@ -126,7 +157,11 @@ pub fn fit_ridge_logistic(rows: &[Row], lambda: f64) -> Fit {
         original[k] = beta[k] / sd[k];
         original[0] -= beta[k] * mean[k] / sd[k];
     }
-    let mut fit = Fit { beta: original, iterations, train_logloss: 0.0 };
+    let mut fit = Fit {
+        beta: original,
+        iterations,
+        train_logloss: 0.0,
+    };
     fit.train_logloss = logloss(rows, |x| fit.probability(x));
     fit
 }
@@ -178,7 +213,10 @@ pub struct Evaluation {
 
 /// AUC (ties count half), and the max-F1 threshold with its confusion matrix.
 pub fn evaluate(rows: &[Row], probability: impl Fn(&[f64; TERMS]) -> f64) -> Evaluation {
-    let mut scored: Vec<(f64, bool)> = rows.iter().map(|r| (probability(&r.x), r.malicious)).collect();
+    let mut scored: Vec<(f64, bool)> = rows
+        .iter()
+        .map(|r| (probability(&r.x), r.malicious))
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let positives = scored.iter().filter(|s| s.1).count();
     let negatives = scored.len() - positives;
@@ -190,9 +228,20 @@ pub fn evaluate(rows: &[Row], probability: impl Fn(&[f64; TERMS]) -> f64) -> Eva
     let mut i = 0;
     while i < scored.len() {
         let p = scored[i].0;
-        let (group_tp, group_fp) = scored[i..].iter().take_while(|s| s.0 == p).fold((0, 0), |(t, f), s| {
-            if s.1 { (t + 1, f) } else { (t, f + 1) }
-        });
+        let (group_tp, group_fp) =
+            scored[i..]
+                .iter()
+                .take_while(|s| s.0 == p)
+                .fold(
+                    (0, 0),
+                    |(t, f), s| {
+                        if s.1 {
+                            (t + 1, f)
+                        } else {
+                            (t, f + 1)
+                        }
+                    },
+                );
         area += group_fp as f64 * (tp as f64 + group_tp as f64 / 2.0);
         tp += group_tp;
         fp += group_fp;
@@ -228,13 +277,16 @@ fn dot(a: &[f64; TERMS], b: &[f64; TERMS]) -> f64 {
 /// pivoting: 5×5, so simplicity wins).
 fn solve(mut a: [[f64; TERMS]; TERMS], mut b: [f64; TERMS]) -> [f64; TERMS] {
     for col in 0..TERMS {
-        let pivot = (col..TERMS).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
+        let pivot = (col..TERMS)
+            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+            .unwrap_or(col);
         a.swap(col, pivot);
         b.swap(col, pivot);
         for row in col + 1..TERMS {
             let factor = a[row][col] / a[col][col];
-            for k in col..TERMS {
-                a[row][k] -= factor * a[col][k];
+            let pivot_row = a[col];
+            for (entry, pivot_entry) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                *entry -= factor * pivot_entry;
             }
             b[row] -= factor * b[col];
         }
