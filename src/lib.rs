@@ -9,7 +9,7 @@
 //! ```
 //! use dga_classifier::{classify, Verdict};
 //!
-//! let c = classify("mail.Google.co.uk.").unwrap();
+//! let c = classify("mail.Google.com.").unwrap();
 //! assert_eq!(c.label, "google"); // the label left of the public suffix, lowercased
 //! assert_eq!(c.score.verdict, Verdict::Legitimate);
 //!
