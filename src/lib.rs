@@ -77,3 +77,8 @@ pub fn classify(domain: &str) -> Result<Classification, DomainError> {
         score: score(&features),
     })
 }
+
+/// The README's examples, run as doctests.
+#[cfg(all(doctest, feature = "psl"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
