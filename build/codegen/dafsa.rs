@@ -143,7 +143,7 @@ impl Dafsa {
             .collect();
         several.sort_by_key(|&s| std::cmp::Reverse(self.states[s].edges.len()));
         let mut layout = Layout::default();
-        layout.base_used.push(true); // LEAF_BASE
+        layout.reserve_base(LEAF_BASE);
 
         let mut free = FreeSlots::default();
         let mut failures: Vec<u8> = Vec::new();
@@ -261,12 +261,16 @@ impl Layout {
         self.taken.get(slot).copied().unwrap_or(false)
     }
 
-    fn place(&mut self, state: usize, base: usize, codes: &[usize]) {
-        self.base.insert(state, base);
+    fn reserve_base(&mut self, base: usize) {
         if self.base_used.len() <= base {
             self.base_used.resize(base + 1, false);
         }
         self.base_used[base] = true;
+    }
+
+    fn place(&mut self, state: usize, base: usize, codes: &[usize]) {
+        self.base.insert(state, base);
+        self.reserve_base(base);
         for &code in codes {
             if self.taken.len() <= base + code {
                 self.taken.resize(base + code + 1, false);
