@@ -10,35 +10,62 @@ pub use generated::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 
 const CHECK_MASK: u32 = (1 << SYMBOL_BITS) - 1;
 
-/// Number of `(i, j)`, `j ≥ i + 2`, with `label[i..j]` in the word set.
+/// Steps every walk takes past its first two bytes without branching on whether it is still alive.
 ///
-/// Walks the automaton from every start position until no word continues. (Walking several
-/// starts interleaved, or in branch-free rounds, measured no faster on the validation labels:
-/// the walk waits on table loads that miss the cache either way.)
+/// Where a walk ends is what no branch predictor can learn: with a branch per step, the
+/// mispredictions cost more than the loads. A dead walk stays dead at the price of one load from
+/// the table's first slots, always in cache, and on the validation labels 93 % of walks end within
+/// two bytes and three steps. Measured (minimum of 60 passes over `h2o-split/valid.csv`): 0 steps
+/// 145 ns per label, 1 127, 2 120, **3 114**, 4 125, 5 142.
+const UNCONDITIONAL_STEPS: usize = 3;
+
+/// Number of `(i, j)`, `j ≥ i + 2`, with `label[i..j]` in the word set: the automaton walked from
+/// every start position until no word continues.
 pub(crate) fn count_words(label: &[u8]) -> usize {
+    // Past the end, a code no slot has: the walk dies there like on any byte outside the alphabet.
+    let symbol_at = |position: usize| {
+        label
+            .get(position)
+            .map_or(CHECK_MASK, |&b| u32::from(SYMBOL[usize::from(b)]))
+    };
     let mut count = 0;
-    let mut rest = label;
-    while let [first, second, tail @ ..] = rest {
-        let pair = u32::from(SYMBOL[usize::from(*first)]) << SYMBOL_BITS
-            | u32::from(SYMBOL[usize::from(*second)]);
+    for start in 0..label.len().saturating_sub(1) {
+        let pair = symbol_at(start) << SYMBOL_BITS | symbol_at(start + 1);
         let mut slot = PAIRS[pair as usize % PAIRS.len()];
-        if slot != 0 {
-            count += usize::from(slot & FINAL_BIT != 0);
-            for &byte in tail {
-                let code = u32::from(SYMBOL[usize::from(byte)]);
-                slot = TABLE
-                    .get(((slot >> BASE_SHIFT) + code) as usize)
-                    .copied()
-                    .unwrap_or(0);
-                if slot & CHECK_MASK != code {
-                    break;
-                }
-                count += usize::from(slot & FINAL_BIT != 0);
-            }
+        count += is_final(slot);
+        let mut next = start + 2;
+        for _ in 0..UNCONDITIONAL_STEPS {
+            slot = step(slot, symbol_at(next));
+            count += is_final(slot);
+            next += 1;
         }
-        rest = &rest[1..];
+        while slot != 0 {
+            slot = step(slot, symbol_at(next));
+            count += is_final(slot);
+            next += 1;
+        }
     }
     count
+}
+
+/// The slot reached from `slot` on symbol `code`, or 0 (dead, and dead again on every later step:
+/// base 0 is the leaf's, which owns no slot).
+#[inline(always)]
+fn step(slot: u32, code: u32) -> u32 {
+    let next = TABLE
+        .get(((slot >> BASE_SHIFT) + code) as usize)
+        .copied()
+        .unwrap_or(0);
+    if next & CHECK_MASK == code {
+        next
+    } else {
+        0
+    }
+}
+
+#[inline(always)]
+fn is_final(slot: u32) -> usize {
+    usize::from(slot & FINAL_BIT != 0)
 }
 
 #[cfg(test)]
