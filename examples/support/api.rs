@@ -1,0 +1,80 @@
+//! The JSON API of the examples, one code path for all of them: the Lambda function, the local
+//! server and the command-line scorer.
+//!
+//! Request: `{"domain": "<host name>"}`. Response: the original application's fields (SPEC §3:
+//! `label`, `class0Prob`, `class1Prob` and each term's contribution to the log-odds, from the
+//! crate's `serde` feature), plus what the original left out: the label scored, the feature
+//! values, the log-odds, the threshold and the model's name. Errors: `{"error": "<what>"}`.
+
+use dga_classifier::{classify, Classification, MODEL};
+use serde_json::{json, Value};
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 4096;
+
+/// An HTTP status and a JSON body.
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// Answers a request body `{"domain": "..."}`.
+pub fn classify_body(body: &[u8]) -> Reply {
+    if body.len() > MAX_BODY_BYTES {
+        return body_too_large();
+    }
+    let request: Value = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(e) => return error(400, format!("malformed JSON: {e}")),
+    };
+    match request.get("domain") {
+        Some(Value::String(domain)) => classify_domain(domain),
+        Some(other) => error(400, format!("`domain` must be a string, not {other}")),
+        None => error(
+            400,
+            String::from("missing field `domain`: send {\"domain\": \"example.com\"}"),
+        ),
+    }
+}
+
+/// The answer to a body longer than [`MAX_BODY_BYTES`], for servers that stop reading there.
+pub fn body_too_large() -> Reply {
+    error(
+        413,
+        format!("request body over the limit of {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Answers for one host name.
+pub fn classify_domain(domain: &str) -> Reply {
+    match classify(domain) {
+        Ok(c) => Reply {
+            status: 200,
+            body: response(&c),
+        },
+        Err(e) => error(422, e.to_string()),
+    }
+}
+
+fn response(c: &Classification) -> Value {
+    let mut body = serde_json::to_value(c).expect("a Classification always serialises");
+    let f = &c.features;
+    body["scoredLabel"] = json!(c.label.as_str());
+    body["features"] = json!({
+        "length": f.length,
+        "entropy": f.entropy,
+        "proVowels": f.p_vowels,
+        "numWords": f.num_words,
+    });
+    body["logOdds"] = json!(c.score.log_odds);
+    body["threshold"] = json!(MODEL.threshold);
+    body["model"] = json!(MODEL.name);
+    body
+}
+
+fn error(status: u16, message: String) -> Reply {
+    Reply {
+        status,
+        body: json!({ "error": message }),
+    }
+}
