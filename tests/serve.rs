@@ -1,95 +1,10 @@
 //! The local server, for real: the built `serve` example on a loopback port, spoken to over TCP.
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod support;
 
-/// A running `serve` example, stopped (SIGTERM) when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start() -> Server {
-        // `cargo test` builds the examples next to the test binaries' directory.
-        let exe = std::env::current_exe().unwrap();
-        let binary = exe
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples/serve");
-        assert!(
-            binary.exists(),
-            "{} is missing: run `cargo test`, which builds the examples",
-            binary.display()
-        );
-        let mut child = Command::new(binary)
-            .args(["--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
-        Server {
-            addr: addr.to_owned(),
-            child,
-        }
-    }
-
-    /// Sends one HTTP/1.1 request; returns the status, the headers (lowercased) and the body.
-    fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            self.addr,
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        // A server may answer (413) before reading a long body, and close.
-        let _ = stream.write_all(body);
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let split = response
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a complete response");
-        let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
-        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-        (status, head, response[split + 4..].to_vec())
-    }
-
-    fn json(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
-        let (status, head, body) = self.request(method, path, body);
-        assert!(head.contains("content-type: application/json"), "{head}");
-        (status, serde_json::from_slice(&body).unwrap())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if !matches!(self.child.try_wait(), Ok(None)) {
-            return; // already stopped, by the test itself
-        }
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
+use std::io::Read;
+use std::process::Command;
+use support::Server;
 
 #[test]
 fn serves_the_page() {

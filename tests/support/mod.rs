@@ -1,0 +1,183 @@
+//! What the tests of the programs share: running an example binary, and a small HTTP/1.1 client.
+#![allow(dead_code)] // each test file uses its own part
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// An example binary as `cargo test` built it, beside the test binaries' directory. (`cargo test`
+/// builds the examples; `cargo test --test NAME` does not: run `cargo build --examples` first.)
+pub fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build --examples` (a full `cargo test` does)",
+        binary.display()
+    );
+    binary
+}
+
+/// Sends one HTTP/1.1 request to `addr`; returns the status, the head (lowercased) and the body.
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // A server may answer (413) before reading a long body, and close.
+    let _ = stream.write_all(body);
+    // Read to the end of the message, not of the connection: chromedriver keeps it open.
+    let mut response = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let (split, head) = loop {
+        if let Some(split) = response.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map(|v| v.trim().parse::<usize>().unwrap());
+            let body = &response[split + 4..];
+            let complete = match length {
+                Some(length) => body.len() >= length,
+                None => {
+                    !head.contains("transfer-encoding: chunked") || body.ends_with(b"0\r\n\r\n")
+                }
+            };
+            if complete {
+                break (split, head);
+            }
+        }
+        let read = stream.read(&mut buffer).unwrap();
+        assert!(
+            read > 0,
+            "connection closed mid-response: {:?}",
+            String::from_utf8_lossy(&response)
+        );
+        response.extend_from_slice(&buffer[..read]);
+    };
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = response[split + 4..].to_vec();
+    // Only what the servers under test send: a whole body, or chunks.
+    let body = if head.contains("transfer-encoding: chunked") {
+        dechunk(&body)
+    } else {
+        body
+    };
+    (status, head, body)
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = body
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
+        body = &body[line_end + 4 + size..];
+    }
+}
+
+/// A JSON request; the reply parsed as JSON.
+pub fn http_json(addr: &str, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    let bytes = if body.is_null() {
+        Vec::new()
+    } else {
+        serde_json::to_vec(body).unwrap()
+    };
+    let (status, _, reply) = http(addr, method, path, "application/json", &bytes);
+    (
+        status,
+        serde_json::from_slice(&reply).unwrap_or(Value::Null),
+    )
+}
+
+/// A running `serve` example, stopped (SIGTERM) when dropped.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        // `cargo test` builds the examples next to the test binaries' directory.
+        let exe = std::env::current_exe().unwrap();
+        let binary = exe
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("examples/serve");
+        assert!(
+            binary.exists(),
+            "{} is missing: run `cargo build --examples` (a full `cargo test` does)",
+            binary.display()
+        );
+        let mut child = Command::new(binary)
+            .args(["--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Server {
+            addr: addr.to_owned(),
+            child,
+        }
+    }
+
+    /// One request to the server; the status, the head (lowercased) and the body.
+    pub fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+        http(&self.addr, method, path, "application/json", body)
+    }
+
+    pub fn json(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+        let (status, head, body) = self.request(method, path, body);
+        assert!(head.contains("content-type: application/json"), "{head}");
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return; // already stopped, by the test itself
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
