@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Load test of the local server: `bash benches/load.sh [seconds per run, default 10]`.
+#
+# Starts the release `serve` example on a free loopback port, then runs wrk (Debian's `wrk`)
+# with POST /classify at 1, 16 and 128 connections, each for a bounded time. Reads: Requests/sec,
+# and the latency percentiles (50 %, 99 %) under "Latency Distribution"; non-2xx or socket errors
+# are printed by wrk when there are any. Bounded: every run stops by itself, and so does the
+# server at the end. Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
+
+cargo build --release --example serve
+out=$(mktemp)
+target/release/examples/serve --addr 127.0.0.1:0 > "$out" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$out" "$script"' EXIT
+for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done
+url=$(grep -o 'http://[^/]*' "$out")
+
+script=$(mktemp --suffix=.lua)
+cat > "$script" <<'LUA'
+-- Cycles through legitimate and generated names so every request is scored for real.
+local names = { "mail.google.com", "zyxgifnjobqhzptuodmzov.ru", "en.wikipedia.org",
+                "c3p4j7zdxexg1f2tuzk117wyzn.net", "www.fedoraforum.org", "batdtrbtrikw.info" }
+local i = 0
+request = function()
+  i = i % #names + 1
+  return wrk.format("POST", "/classify", { ["Content-Type"] = "application/json" },
+                    '{"domain": "' .. names[i] .. '"}')
+end
+response = function(status)
+  if status ~= 200 then errors = (errors or 0) + 1 end
+end
+LUA
+
+for connections in 1 16 128; do
+  threads=$(( connections < 2 ? 1 : 2 ))
+  echo "=== $connections connection(s), $threads thread(s), ${seconds}s"
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$script" "$url/classify"
+done
