@@ -6,6 +6,9 @@
 //! crate's `serde` feature), plus what the original left out: the label scored, the feature
 //! values, the log-odds, the threshold and the model's name. Errors: `{"error": "<what>"}`.
 
+// Each example uses the part it needs.
+#![allow(dead_code)]
+
 use dga_classifier::{classify, Classification, MODEL};
 use serde_json::{json, Value};
 
@@ -56,7 +59,8 @@ pub fn classify_domain(domain: &str) -> Reply {
     }
 }
 
-fn response(c: &Classification) -> Value {
+/// The response body for a classification.
+pub fn response(c: &Classification) -> Value {
     let mut body = serde_json::to_value(c).expect("a Classification always serialises");
     let f = &c.features;
     body["scoredLabel"] = json!(c.label.as_str());

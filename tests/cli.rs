@@ -1,0 +1,112 @@
+//! The command-line scorer, run for real: arguments, files, stdin, both formats, exit codes.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(support::example("classify"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn csv_from_arguments_in_order() {
+    let output = run(&["google.com", "zyxgifnjobqhzptuodmzov.ru"], "");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "domain,label,verdict,p_malicious,intercept,length,entropy,p_vowels,num_words,log_odds"
+    );
+    assert_eq!(lines.len(), 3);
+    let row: Vec<&str> = lines[2].split(',').collect();
+    assert_eq!(&row[..3], ["zyxgifnjobqhzptuodmzov.ru", "1", "malicious"]);
+    let c = dga_classifier::classify("zyxgifnjobqhzptuodmzov.ru").unwrap();
+    assert_eq!(row[3].parse::<f64>().unwrap(), c.score.p_malicious);
+    assert_eq!(row[9].parse::<f64>().unwrap(), c.score.log_odds);
+    assert!(lines[1].starts_with("google.com,0,legitimate,"));
+}
+
+#[test]
+fn invalid_lines_are_reported_counted_and_fail_the_run() {
+    let dir = std::env::temp_dir().join(format!("dga-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("domains.txt");
+    std::fs::write(&file, "example.com\nexa_mple.com\n\nwww.wikipedia.org\n").unwrap();
+    let output = run(&["--format", "jsonl", "--file", file.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["domain"], "example.com");
+    assert_eq!(rows[1]["scoredLabel"], "wikipedia");
+    assert_eq!(rows[1]["label"], 0);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let name = file.display();
+    assert!(
+        stderr.contains(&format!("{name}:2: invalid character '_' at byte 3")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{name}:3: empty domain name")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("4 domains, 2 invalid"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn reads_stdin_when_given_nothing_else() {
+    let input: String = (0..70_000)
+        .map(|i| {
+            if i % 2 == 0 {
+                "google.com\n"
+            } else {
+                "xjwqpzkvbrtmh.net\n"
+            }
+        })
+        .collect();
+    let output = run(&[], &input);
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // More lines than one batch, still in input order.
+    assert_eq!(stdout.lines().count(), 70_001);
+    assert!(stdout
+        .lines()
+        .skip(1)
+        .step_by(2)
+        .all(|l| l.starts_with("google.com,0,")));
+    assert!(stdout
+        .lines()
+        .skip(2)
+        .step_by(2)
+        .all(|l| l.starts_with("xjwqpzkvbrtmh.net,1,")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["--format", "xml"], "").status.code(), Some(2));
+    assert_eq!(
+        run(&["--file", "/nonexistent/domains.txt"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+}
