@@ -125,20 +125,7 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        // `cargo test` builds the examples next to the test binaries' directory.
-        let exe = std::env::current_exe().unwrap();
-        let binary = exe
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples/serve");
-        assert!(
-            binary.exists(),
-            "{} is missing: run `cargo build --examples` (a full `cargo test` does)",
-            binary.display()
-        );
-        let mut child = Command::new(binary)
+        let mut child = Command::new(example("serve"))
             .args(["--addr", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .spawn()
