@@ -48,6 +48,11 @@ pub fn body_too_large() -> Reply {
     )
 }
 
+/// The answer to a method other than `allowed`.
+pub fn method_not_allowed(allowed: &str) -> Reply {
+    error(405, format!("method not allowed: use {allowed}"))
+}
+
 /// Answers for one host name.
 pub fn classify_domain(domain: &str) -> Reply {
     match classify(domain) {

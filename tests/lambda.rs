@@ -1,0 +1,270 @@
+//! The Lambda function for real: the built `lambda` example against a Lambda Runtime API served
+//! on 127.0.0.1 by this test, with only the `AWS_LAMBDA_*` variables set. Events: API Gateway
+//! REST (1.0), HTTP API (2.0) and function URL (2.0), plain and base64 bodies, CORS, bad input.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn rest_v1(method: &str, body: &str, base64: bool) -> Value {
+    json!({
+        "resource": "/classify", "path": "/classify", "httpMethod": method,
+        "headers": {"content-type": "application/json", "origin": "https://example.org"},
+        "multiValueHeaders": {"content-type": ["application/json"], "origin": ["https://example.org"]},
+        "queryStringParameters": null, "multiValueQueryStringParameters": null,
+        "pathParameters": null, "stageVariables": null,
+        "requestContext": {"accountId": "123456789012", "resourceId": "r", "stage": "prod", "requestId": "q",
+                           "identity": {"sourceIp": "127.0.0.1"}, "resourcePath": "/classify",
+                           "httpMethod": method, "apiId": "api"},
+        "body": body, "isBase64Encoded": base64,
+    })
+}
+
+fn http_v2(method: &str, body: &str, base64: bool, domain_name: &str) -> Value {
+    json!({
+        "version": "2.0", "routeKey": "$default", "rawPath": "/classify", "rawQueryString": "",
+        "headers": {"content-type": "application/json", "origin": "https://example.org"},
+        "requestContext": {"accountId": "123456789012", "apiId": "api", "domainName": domain_name,
+                           "domainPrefix": "api", "http": {"method": method, "path": "/classify",
+                           "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "test"},
+                           "requestId": "q", "routeKey": "$default", "stage": "$default",
+                           "time": "21/Nov/2026:10:00:00 +0000", "timeEpoch": 1_795_000_000_000u64},
+        "body": body, "isBase64Encoded": base64,
+    })
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+/// What the runtime saw: each invocation's response (status, headers, body) in order.
+#[derive(Default)]
+struct Runtime {
+    events: VecDeque<Value>,
+    responses: Vec<Value>,
+    errors: Vec<String>,
+    first_next: Option<Instant>,
+}
+
+fn serve_connection(stream: TcpStream, runtime: Arc<Mutex<Runtime>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let path = request_line.split_whitespace().nth(1).unwrap().to_owned();
+        let (headers, reply) = if path.ends_with("/invocation/next") {
+            let event = loop {
+                let mut state = runtime.lock().unwrap();
+                state.first_next.get_or_insert_with(Instant::now);
+                if let Some(event) = state.events.pop_front() {
+                    break event;
+                }
+                drop(state);
+                std::thread::sleep(Duration::from_millis(20)); // no more events: the test ends it
+            };
+            let deadline = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis()
+                + 60_000;
+            let headers = format!(
+                "Lambda-Runtime-Aws-Request-Id: request-{}\r\nLambda-Runtime-Deadline-Ms: {deadline}\r\n\
+                 Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:malicious-domain-classifier\r\n\
+                 Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\n",
+                runtime.lock().unwrap().responses.len()
+            );
+            (headers, event.to_string())
+        } else if path.ends_with("/response") {
+            runtime
+                .lock()
+                .unwrap()
+                .responses
+                .push(serde_json::from_slice(&body).unwrap());
+            (String::new(), String::from("{}"))
+        } else {
+            runtime
+                .lock()
+                .unwrap()
+                .errors
+                .push(format!("{path}: {}", String::from_utf8_lossy(&body)));
+            (String::new(), String::from("{}"))
+        };
+        let status = if path.ends_with("/next") {
+            "200 OK"
+        } else {
+            "202 Accepted"
+        };
+        write!(stream, "HTTP/1.1 {status}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{reply}", reply.len()).unwrap();
+    }
+}
+
+/// Runs `events` through the built function; its responses, in order.
+fn invoke(events: Vec<Value>) -> (Vec<Value>, Duration) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let expected = events.len();
+    let runtime = Arc::new(Mutex::new(Runtime {
+        events: events.into(),
+        ..Runtime::default()
+    }));
+    let shared = Arc::clone(&runtime);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || serve_connection(stream.unwrap(), shared));
+        }
+    });
+    let started = Instant::now();
+    let mut function = Command::new(support::example("lambda"))
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "malicious-domain-classifier")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+        .env(
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            "/aws/lambda/malicious-domain-classifier",
+        )
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = runtime.lock().unwrap();
+        if state.responses.len() == expected {
+            break;
+        }
+        assert!(
+            state.errors.is_empty(),
+            "the function reported errors: {:?}",
+            state.errors
+        );
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {expected} responses",
+            state.responses.len()
+        );
+        drop(state);
+        assert!(
+            function.try_wait().unwrap().is_none(),
+            "the function exited"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    function.kill().unwrap();
+    function.wait().unwrap();
+    let state = runtime.lock().unwrap();
+    let cold_start = state.first_next.unwrap() - started;
+    (state.responses.clone(), cold_start)
+}
+
+/// A response header: payload 2.0 responses carry `headers`, 1.0 ones `multiValueHeaders`.
+fn header<'a>(response: &'a Value, name: &str) -> &'a str {
+    let single = response["headers"][name].as_str();
+    single
+        .or_else(|| response["multiValueHeaders"][name][0].as_str())
+        .unwrap_or_default()
+}
+
+fn body(response: &Value) -> Value {
+    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn every_event_source_and_bad_input() {
+    let good = r#"{"domain": "plzdonthackmekthxbye.com"}"#;
+    let long = format!(r#"{{"domain": "{}"}}"#, "a".repeat(5000));
+    let url = "abcdefg.lambda-url.us-east-1.on.aws";
+    let gateway = "api.execute-api.us-east-1.amazonaws.com";
+    let events = vec![
+        rest_v1("POST", good, false),
+        http_v2("POST", good, false, gateway),
+        http_v2("POST", &base64(good.as_bytes()), true, url),
+        rest_v1("POST", &base64(good.as_bytes()), true),
+        rest_v1("OPTIONS", "", false),
+        http_v2("OPTIONS", "", false, url),
+        rest_v1("POST", "{not json", false),
+        http_v2("POST", r#"{"host": "example.com"}"#, false, gateway),
+        rest_v1("POST", r#"{"domain": 7}"#, false),
+        http_v2("POST", r#"{"domain": "exa_mple.com"}"#, false, url),
+        rest_v1("POST", &long, false),
+    ];
+    let (responses, cold_start) = invoke(events);
+    eprintln!("cold start (exec to first /next, debug build): {cold_start:?}");
+
+    let want = dga_classifier::classify("plzdonthackmekthxbye.com").unwrap();
+    for (i, response) in responses[..4].iter().enumerate() {
+        assert_eq!(response["statusCode"], 200, "event {i}: {response}");
+        let b = body(response);
+        assert_eq!(b["label"], 1, "event {i}");
+        assert_eq!(b["class1Prob"], want.score.p_malicious, "event {i}");
+        assert_eq!(
+            b["numWords"], want.score.contributions.num_words,
+            "event {i}"
+        );
+    }
+    for (i, response) in responses[4..6].iter().enumerate() {
+        assert_eq!(response["statusCode"], 204, "preflight {i}: {response}");
+    }
+    for response in &responses[..6] {
+        assert_eq!(
+            header(response, "access-control-allow-origin"),
+            "*",
+            "{response}"
+        );
+    }
+    assert_eq!(
+        header(&responses[4], "access-control-allow-methods"),
+        "POST, OPTIONS"
+    );
+    let bad = [
+        (400, "malformed JSON"),
+        (400, "missing field `domain`"),
+        (400, "must be a string"),
+        (422, "invalid character '_'"),
+        (413, "over the limit"),
+    ];
+    for (response, (status, message)) in responses[6..].iter().zip(bad) {
+        assert_eq!(response["statusCode"], status, "{response}");
+        let error = body(response)["error"].as_str().unwrap().to_owned();
+        assert!(error.contains(message), "{error}");
+    }
+}
