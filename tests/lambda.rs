@@ -228,7 +228,7 @@ fn every_event_source_and_bad_input() {
         rest_v1("POST", &long, false),
     ];
     let (responses, cold_start) = invoke(events);
-    eprintln!("cold start (exec to first /next, debug build): {cold_start:?}");
+    eprintln!("cold start (exec to first /next): {cold_start:?}");
 
     let want = dga_classifier::classify("plzdonthackmekthxbye.com").unwrap();
     for (i, response) in responses[..4].iter().enumerate() {
