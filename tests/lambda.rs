@@ -1,9 +1,14 @@
-//! The Lambda function for real: the built `lambda` example against a Lambda Runtime API served
+//! The Lambda function, in process (its handler) and for real: the built `lambda` example against a Lambda Runtime API served
 //! on 127.0.0.1 by this test, with only the `AWS_LAMBDA_*` variables set. Events: API Gateway
 //! REST (1.0), HTTP API (2.0) and function URL (2.0), plain and base64 bodies, CORS, bad input.
 
 mod support;
 
+#[path = "../examples/support/lambda_handler.rs"]
+mod handler;
+
+use lambda_http::http::Method;
+use lambda_http::{Body, Request, Response};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -266,5 +271,70 @@ fn every_event_source_and_bad_input() {
         assert_eq!(response["statusCode"], status, "{response}");
         let error = body(response)["error"].as_str().unwrap().to_owned();
         assert!(error.contains(message), "{error}");
+    }
+}
+
+// In-process tests of the handler, without a runtime.
+
+fn request(method: Method, body: &str) -> Request {
+    let mut request = Request::new(Body::from(body));
+    *request.method_mut() = method;
+    request
+}
+
+fn json(response: &Response<Body>) -> Value {
+    serde_json::from_slice(response.body().as_ref()).unwrap()
+}
+
+#[test]
+fn post_scores_with_the_original_fields_and_cors() {
+    let response = handler::handle(&request(
+        Method::POST,
+        r#"{"domain": "plzdonthackmekthxbye.com"}"#,
+    ));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let body = json(&response);
+    for field in [
+        "label",
+        "class0Prob",
+        "class1Prob",
+        "intercept",
+        "length",
+        "entropy",
+        "proVowels",
+        "numWords",
+    ] {
+        assert!(body.get(field).is_some(), "{field} missing from {body}");
+    }
+    assert_eq!(body["label"], 1);
+}
+
+#[test]
+fn preflight_and_other_methods() {
+    let preflight = handler::handle(&request(Method::OPTIONS, ""));
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.headers()["access-control-allow-methods"],
+        "POST, OPTIONS"
+    );
+    let get = handler::handle(&request(Method::GET, ""));
+    assert_eq!(get.status(), 405);
+    assert!(json(&get)["error"].as_str().unwrap().contains("POST"));
+}
+
+#[test]
+fn bad_input_is_a_4xx() {
+    let long = format!(r#"{{"domain": "{}"}}"#, "a".repeat(5000));
+    for (body, status) in [
+        ("{", 400),
+        ("{}", 400),
+        (r#"{"domain": []}"#, 400),
+        (r#"{"domain": "a..b"}"#, 422),
+        (long.as_str(), 413),
+    ] {
+        let response = handler::handle(&request(Method::POST, body));
+        assert_eq!(response.status(), status, "{body:.40}");
+        assert!(json(&response)["error"].is_string());
     }
 }
