@@ -186,6 +186,9 @@ fn score_batch(
     for (rendered, errors, invalid) in results {
         out.write_all(rendered.as_bytes())
             .map_err(|e| format!("stdout: {e}"))?;
+        if tally.show_progress && !errors.is_empty() {
+            eprint!("\r\x1b[K"); // the progress line gives way to the reports
+        }
         eprint!("{errors}");
         tally.invalid += invalid;
     }
