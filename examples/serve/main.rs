@@ -85,7 +85,7 @@ async fn classify_post(body: Body) -> Response {
 async fn classify_query(Query(query): Query<HashMap<String, String>>) -> Response {
     match query.get("domain") {
         Some(domain) => reply(api::classify_domain(domain)),
-        None => reply(api::classify_body(b"{}")),
+        None => reply(api::missing_domain()),
     }
 }
 

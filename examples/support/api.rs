@@ -33,11 +33,16 @@ pub fn classify_body(body: &[u8]) -> Reply {
     match request.get("domain") {
         Some(Value::String(domain)) => classify_domain(domain),
         Some(other) => error(400, format!("`domain` must be a string, not {other}")),
-        None => error(
-            400,
-            String::from("missing field `domain`: send {\"domain\": \"example.com\"}"),
-        ),
+        None => missing_domain(),
     }
+}
+
+/// The answer to a request that names no domain.
+pub fn missing_domain() -> Reply {
+    error(
+        400,
+        String::from("missing field `domain`: send {\"domain\": \"example.com\"}"),
+    )
 }
 
 /// The answer to a body longer than [`MAX_BODY_BYTES`], for servers that stop reading there.
