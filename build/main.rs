@@ -1,4 +1,4 @@
-//! Build script: compiles the word list and the model into `OUT_DIR`.
+//! Build script: compiles the word list, the trigram counts and the model into `OUT_DIR`.
 //!
 //! All the work lives in `codegen`; this file only resolves the inputs.
 
@@ -10,18 +10,28 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     let words = input_path("DGA_WORDS").unwrap_or_else(|| manifest_dir.join("words/words.txt"));
+    let trigrams =
+        input_path("DGA_TRIGRAMS").unwrap_or_else(|| manifest_dir.join("model/trigrams.txt"));
     let model = match input_path("DGA_MODEL") {
         Some(path) if path.as_os_str() == codegen::UNTRAINED => None,
         path => Some(path.unwrap_or_else(|| manifest_dir.join("model/default.toml"))),
     };
     let words = manifest_dir.join(words);
+    let trigrams = manifest_dir.join(trigrams);
     println!("cargo:rerun-if-changed={}", words.display());
-    // The library's tests re-read the list to check the generated table against it.
+    println!("cargo:rerun-if-changed={}", trigrams.display());
+    // The library's tests re-read both to check the generated tables against them.
     println!("cargo:rustc-env=DGA_WORDS_PATH={}", words.display());
+    println!("cargo:rustc-env=DGA_TRIGRAMS_PATH={}", trigrams.display());
     if let Some(model) = &model {
         println!("cargo:rerun-if-changed={}", model.display());
     }
-    if let Err(message) = codegen::generate(&words, model.as_deref(), &out_dir) {
+    let inputs = codegen::Inputs {
+        words: &words,
+        trigrams: &trigrams,
+        model: model.as_deref(),
+    };
+    if let Err(message) = codegen::generate(&inputs, &out_dir) {
         eprintln!("error: dga-classifier build failed: {message}");
         std::process::exit(1);
     }

@@ -17,7 +17,7 @@
 #[path = "support/api.rs"]
 mod api;
 
-use dga_classifier::{classify, Classification, Verdict};
+use dga_classifier::{classify, Classification, Verdict, MODEL};
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -93,9 +93,14 @@ fn run() -> Result<u64, String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     if format == Format::Csv {
+        let features: String = MODEL
+            .coefficients
+            .iter()
+            .map(|(f, _)| [f.name(), ","].concat())
+            .collect();
         writeln!(
             out,
-            "domain,label,verdict,p_malicious,intercept,length,entropy,p_vowels,num_words,log_odds"
+            "domain,label,verdict,p_malicious,intercept,{features}log_odds"
         )
         .map_err(|e| format!("stdout: {e}"))?;
     }
@@ -234,7 +239,6 @@ fn render(
 
 fn csv_row(out: &mut String, domain: &str, c: &Classification) {
     let s = &c.score;
-    let t = &s.contributions;
     // A valid host name has only letters, digits, '-' and '.': nothing to quote.
     out.push_str(domain);
     out.push_str(if s.verdict == Verdict::Malicious {
@@ -245,15 +249,12 @@ fn csv_row(out: &mut String, domain: &str, c: &Classification) {
     // `ryu`: the same shortest round-trip digits as `Display`, several times faster, and
     // formatting was most of this program's time.
     let mut digits = ryu::Buffer::new();
-    for value in [
-        s.p_malicious,
-        t.intercept,
-        t.length,
-        t.entropy,
-        t.p_vowels,
-        t.num_words,
-        s.log_odds,
-    ] {
+    let contributions = s.contributions.iter().map(|&(_, c)| c);
+    for value in [s.p_malicious, s.intercept]
+        .into_iter()
+        .chain(contributions)
+        .chain([s.log_odds])
+    {
         out.push(',');
         out.push_str(digits.format(value));
     }

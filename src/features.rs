@@ -1,4 +1,5 @@
-//! The four lexical features of a label (SPEC §2).
+//! The lexical features of a label: the original four (SPEC §2) and what the generalising model
+//! adds.
 
 mod log2 {
     // Exact values of log2(n); some happen to be near named constants.
@@ -6,9 +7,15 @@ mod log2 {
     include!(concat!(env!("OUT_DIR"), "/log2.rs"));
 }
 
-use crate::words::count_words;
+mod trigrams {
+    include!(concat!(env!("OUT_DIR"), "/trigrams.rs"));
+}
 
-/// The four lexical features of one label, exactly as the original model defined them.
+pub use trigrams::TRIGRAMS_SHA256;
+
+use crate::words::find_words;
+
+/// The lexical features of one label: the first four exactly as the original model defined them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Features {
     /// Number of bytes of the label.
@@ -20,6 +27,17 @@ pub struct Features {
     /// Number of substrings of 2+ bytes that are in the word set, every occurrence counted,
     /// overlaps included.
     pub num_words: usize,
+    /// Bits by which the compiled-in trigram model of legitimate labels predicts the label's bytes
+    /// and its end better than uniformly random bytes would: `Σ log2(38 · P(byte | two before))`.
+    /// High for names that read like names, negative for random strings.
+    pub trigram_bits: f64,
+    /// Share of the label's bytes inside at least one word of 3+ bytes.
+    pub word_coverage: f64,
+    /// Length of the longest word of 2+ bytes inside the label; 0 when there is none.
+    pub longest_word: usize,
+    /// Fewest pieces the label splits into, each a word of 3+ bytes or a single byte:
+    /// `facebook` is 2 (or 1 if the list has it), a random string of n bytes about n.
+    pub segments: usize,
 }
 
 /// Computes the features of one label, byte for byte as given.
@@ -42,6 +60,10 @@ pub fn features(label: &str) -> Features {
             entropy: 0.0,
             p_vowels: 0.0,
             num_words: 0,
+            trigram_bits: trigram_bits(bytes),
+            word_coverage: 0.0,
+            longest_word: 0,
+            segments: 0,
         };
     }
     let counts = if n <= usize::from(u8::MAX) {
@@ -53,13 +75,34 @@ pub fn features(label: &str) -> Features {
     // `log2(n) - Σ c·log2(c) / n` is `-Σ (c/n)·log2(c/n)` with one division and, for labels up
     // to 63 bytes, no logarithm. A label of one distinct byte has entropy exactly 0: rounding
     // must not make it negative.
+    let words = find_words(bytes);
     let entropy = (log2_of(n) - counts.sum_n_log2_n / n as f64).max(0.0);
     Features {
         length: n,
         entropy,
         p_vowels: counts.vowels as f64 / n as f64,
-        num_words: count_words(bytes),
+        num_words: words.count,
+        trigram_bits: trigram_bits(bytes),
+        word_coverage: words.covered as f64 / n as f64,
+        longest_word: words.longest,
+        segments: words.segments,
     }
+}
+
+/// `Σ log2(38 · P(c | a b))` over each byte `c` and the label's end, `a b` the two before (the
+/// label's edge before its first byte).
+fn trigram_bits(bytes: &[u8]) -> f64 {
+    const EDGE: usize = 0;
+    // Word-table codes are 1 to 37 for `[a-z0-9-]` and 63 for any other byte, which is 38 here.
+    let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(trigrams::SYMBOLS - 1);
+    let mut context = EDGE * trigrams::SYMBOLS + EDGE;
+    let mut sum = 0.0;
+    for next in bytes.iter().map(|&b| symbol(b)).chain([EDGE]) {
+        let index = context * trigrams::SYMBOLS + next;
+        sum += f64::from(trigrams::BITS.get(index).copied().unwrap_or(0.0));
+        context = index % (trigrams::SYMBOLS * trigrams::SYMBOLS);
+    }
+    sum
 }
 
 /// What the byte histogram of a label gives.

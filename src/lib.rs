@@ -15,9 +15,9 @@
 //!
 //! let c = classify("zyxgifnjobqhzptuodmzov.ru").unwrap();
 //! assert_eq!(c.score.verdict, Verdict::Malicious);
-//! // The log-odds is the sum of each term's contribution.
-//! let t = c.score.contributions;
-//! assert_eq!(c.score.log_odds, t.intercept + t.length + t.entropy + t.p_vowels + t.num_words);
+//! // The log-odds is the intercept plus each feature's contribution.
+//! let s = c.score;
+//! assert_eq!(s.log_odds, s.contributions.iter().fold(s.intercept, |sum, (_, c)| sum + c));
 //!
 //! assert_eq!(
 //!     classify("exa_mple.com").unwrap_err().to_string(),
@@ -40,8 +40,8 @@ mod words;
 mod serde_impl;
 
 pub use domain::{DomainError, MAX_LABEL_LEN, MAX_NAME_LEN};
-pub use features::{features, Features};
-pub use model::{score, Model, Score, Terms, Validation, Verdict, MODEL};
+pub use features::{features, Features, TRIGRAMS_SHA256};
+pub use model::{score, Feature, Model, Score, Validation, Verdict, FEATURE_COUNT, MODEL};
 pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 
 /// A host name's verdict: which label was scored, its features and its score.

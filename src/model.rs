@@ -6,39 +6,97 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/model.rs"));
 }
 
-pub use generated::MODEL;
+pub use generated::{FEATURE_COUNT, MODEL};
 
-/// One value per term of the model: its coefficients, or a label's contributions to the log-odds.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Terms {
-    /// The constant term.
-    pub intercept: f64,
-    /// The term of [`Features::length`].
-    pub length: f64,
-    /// The term of [`Features::entropy`].
-    pub entropy: f64,
-    /// The term of [`Features::p_vowels`].
-    pub p_vowels: f64,
-    /// The term of [`Features::num_words`].
-    pub num_words: f64,
+/// A feature a model can use: one field of [`Features`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Feature {
+    /// [`Features::length`].
+    Length,
+    /// [`Features::entropy`].
+    Entropy,
+    /// [`Features::p_vowels`].
+    PVowels,
+    /// [`Features::num_words`].
+    NumWords,
+    /// [`Features::trigram_bits`].
+    TrigramBits,
+    /// [`Features::word_coverage`].
+    WordCoverage,
+    /// [`Features::longest_word`].
+    LongestWord,
+    /// [`Features::segments`].
+    Segments,
 }
 
-impl Terms {
-    /// The sum of the terms, left to right: for contributions, the log-odds.
-    pub fn sum(&self) -> f64 {
-        self.intercept + self.length + self.entropy + self.p_vowels + self.num_words
+impl Feature {
+    /// Every feature, in the order of [`Features`]' fields.
+    pub const ALL: [Feature; 8] = [
+        Feature::Length,
+        Feature::Entropy,
+        Feature::PVowels,
+        Feature::NumWords,
+        Feature::TrigramBits,
+        Feature::WordCoverage,
+        Feature::LongestWord,
+        Feature::Segments,
+    ];
+
+    /// The name of the [`Features`] field, as model files and the command-line tools spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Feature::Length => "length",
+            Feature::Entropy => "entropy",
+            Feature::PVowels => "p_vowels",
+            Feature::NumWords => "num_words",
+            Feature::TrigramBits => "trigram_bits",
+            Feature::WordCoverage => "word_coverage",
+            Feature::LongestWord => "longest_word",
+            Feature::Segments => "segments",
+        }
+    }
+
+    /// What the feature measures, in a few words for people reading a score.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Feature::Length => "length (bytes)",
+            Feature::Entropy => "entropy (bits)",
+            Feature::PVowels => "share of vowels",
+            Feature::NumWords => "English-word substrings",
+            Feature::TrigramBits => "reads like a name (trigram bits)",
+            Feature::WordCoverage => "share of bytes in words",
+            Feature::LongestWord => "longest word (bytes)",
+            Feature::Segments => "pieces: words or single bytes",
+        }
+    }
+
+    /// This feature's value in `features`, as the model multiplies it.
+    pub fn value(self, features: &Features) -> f64 {
+        match self {
+            Feature::Length => features.length as f64,
+            Feature::Entropy => features.entropy,
+            Feature::PVowels => features.p_vowels,
+            Feature::NumWords => features.num_words as f64,
+            Feature::TrigramBits => features.trigram_bits,
+            Feature::WordCoverage => features.word_coverage,
+            Feature::LongestWord => features.longest_word as f64,
+            Feature::Segments => features.segments as f64,
+        }
     }
 }
 
-/// A logistic-regression model over [`Features`], as compiled in from `model/*.toml`.
+/// A logistic-regression model over some of the [`Features`], as compiled in from `model/*.toml`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Model {
     /// The model file's `name`.
     pub name: &'static str,
     /// SHA-256 of the word list the model was trained with; the build checks it is the one compiled in.
     pub words_sha256: &'static str,
-    /// `intercept` and one coefficient per feature, in log-odds per unit of the feature.
-    pub coefficients: Terms,
+    /// The constant term of the log-odds.
+    pub intercept: f64,
+    /// The features the model uses, each with its coefficient in log-odds per unit, in the model
+    /// file's order.
+    pub coefficients: [(Feature, f64); FEATURE_COUNT],
     /// A label is [`Verdict::Malicious`] when `P(malicious) ≥ threshold`.
     pub threshold: f64,
     /// How the model did on its validation set; `None` for the untrained model.
@@ -65,7 +123,7 @@ pub enum Verdict {
     Malicious,
 }
 
-/// A label's score under [`MODEL`], with each term's share of it.
+/// A label's score under [`MODEL`], with each feature's share of it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Score {
     /// Probability that the label was machine-generated.
@@ -75,10 +133,13 @@ pub struct Score {
     pub p_legitimate: f64,
     /// `p_malicious` against the model's threshold.
     pub verdict: Verdict,
-    /// `ln(p_malicious / p_legitimate)`: the sum of `contributions`.
+    /// `ln(p_malicious / p_legitimate)`: the intercept plus every contribution, left to right.
     pub log_odds: f64,
-    /// Each term's contribution to the log-odds: coefficient × feature value.
-    pub contributions: Terms,
+    /// The model's intercept: the log-odds before any feature.
+    pub intercept: f64,
+    /// Each feature's contribution to the log-odds, coefficient × value, in [`Model::coefficients`]'
+    /// order.
+    pub contributions: [(Feature, f64); FEATURE_COUNT],
 }
 
 /// Scores features with the compiled-in [`MODEL`].
@@ -87,18 +148,18 @@ pub struct Score {
 /// use dga_classifier::{features, score, Verdict};
 /// let s = score(&features("xjwqpzkvbrtmh"));
 /// assert_eq!(s.verdict, Verdict::Malicious);
-/// assert_eq!(s.log_odds, s.contributions.sum());
+/// let sum = s.contributions.iter().fold(s.intercept, |sum, (_, c)| sum + c);
+/// assert_eq!(s.log_odds, sum);
 /// ```
 pub fn score(features: &Features) -> Score {
-    let c = &MODEL.coefficients;
-    let contributions = Terms {
-        intercept: c.intercept,
-        length: c.length * features.length as f64,
-        entropy: c.entropy * features.entropy,
-        p_vowels: c.p_vowels * features.p_vowels,
-        num_words: c.num_words * features.num_words as f64,
-    };
-    let log_odds = contributions.sum();
+    let contributions = MODEL
+        .coefficients
+        .map(|(feature, coefficient)| (feature, coefficient * feature.value(features)));
+    let log_odds = contributions
+        .iter()
+        .fold(MODEL.intercept, |sum, &(_, contribution)| {
+            sum + contribution
+        });
     // With `e = exp(-|log_odds|)` the likelier class has `1 / (1 + e)` and the other `e / (1 + e)`:
     // one exponential, and neither probability is a difference that loses its digits.
     let e = libm::exp(-libm::fabs(log_odds));
@@ -117,6 +178,7 @@ pub fn score(features: &Features) -> Score {
             Verdict::Legitimate
         },
         log_odds,
+        intercept: MODEL.intercept,
         contributions,
     }
 }

@@ -1,23 +1,40 @@
-//! `Serialize` for [`Classification`] as the original application's JSON response (SPEC §3).
+//! `Serialize` for [`Classification`] as the original application's JSON response (SPEC §3),
+//! generalised to any model: one field per feature the model uses.
 
-use crate::{Classification, Verdict};
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use crate::{Classification, Feature, Verdict};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+impl Feature {
+    /// The feature's field name in JSON responses: the original's for its four
+    /// (`length`, `entropy`, `proVowels`, `numWords`), camelCase for the others.
+    pub const fn json_name(self) -> &'static str {
+        match self {
+            Feature::Length => "length",
+            Feature::Entropy => "entropy",
+            Feature::PVowels => "proVowels",
+            Feature::NumWords => "numWords",
+            Feature::TrigramBits => "trigramBits",
+            Feature::WordCoverage => "wordCoverage",
+            Feature::LongestWord => "longestWord",
+            Feature::Segments => "segments",
+        }
+    }
+}
 
 impl Serialize for Classification {
-    /// `{"label": 0|1, "class0Prob", "class1Prob", "intercept", "length", "entropy", "proVowels",
-    /// "numWords"}`: the feature fields are contributions to the log-odds, as in the original.
+    /// `{"label": 0|1, "class0Prob", "class1Prob", "intercept"}` and one field per feature of the
+    /// model, named by [`Feature::json_name`]: its contribution to the log-odds, as in the original.
+    /// With the original model these are exactly the original's 8 fields.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let score = &self.score;
-        let terms = &score.contributions;
-        let mut out = serializer.serialize_struct("Classification", 8)?;
-        out.serialize_field("label", &u8::from(score.verdict == Verdict::Malicious))?;
-        out.serialize_field("class0Prob", &score.p_legitimate)?;
-        out.serialize_field("class1Prob", &score.p_malicious)?;
-        out.serialize_field("intercept", &terms.intercept)?;
-        out.serialize_field("length", &terms.length)?;
-        out.serialize_field("entropy", &terms.entropy)?;
-        out.serialize_field("proVowels", &terms.p_vowels)?;
-        out.serialize_field("numWords", &terms.num_words)?;
+        let mut out = serializer.serialize_map(Some(4 + score.contributions.len()))?;
+        out.serialize_entry("label", &u8::from(score.verdict == Verdict::Malicious))?;
+        out.serialize_entry("class0Prob", &score.p_legitimate)?;
+        out.serialize_entry("class1Prob", &score.p_malicious)?;
+        out.serialize_entry("intercept", &score.intercept)?;
+        for (feature, contribution) in &score.contributions {
+            out.serialize_entry(feature.json_name(), contribution)?;
+        }
         out.end()
     }
 }

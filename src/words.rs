@@ -19,33 +19,96 @@ const CHECK_MASK: u32 = (1 << SYMBOL_BITS) - 1;
 /// 145 ns per label, 1 127, 2 120, **3 114**, 4 125, 5 142.
 const UNCONDITIONAL_STEPS: usize = 3;
 
-/// Number of `(i, j)`, `j ≥ i + 2`, with `label[i..j]` in the word set: the automaton walked from
-/// every start position until no word continues.
-pub(crate) fn count_words(label: &[u8]) -> usize {
+/// What the walk through a label finds about the words inside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WordMatches {
+    /// Number of `(i, j)`, `j ≥ i + 2`, with `label[i..j]` in the word set.
+    pub count: usize,
+    /// Length of the longest such substring; 0 when there is none.
+    pub longest: usize,
+    /// Bytes inside at least one word of 3+ bytes.
+    pub covered: usize,
+    /// Fewest pieces the label splits into, each a word of 3+ bytes or a single byte.
+    pub segments: usize,
+}
+
+/// Shortest word that counts towards coverage and segmentation: two-byte words ("co", "ab") are
+/// in nearly every string, random or not, so they explain nothing.
+const MIN_SEGMENT_WORD: usize = 3;
+
+/// Positions of the rolling segmentation table: more than the longest word (the build keeps words
+/// of at most 63 bytes), so a word never reaches a position still in use from 64 bytes back.
+const WINDOW: usize = 64;
+
+/// Walks the automaton from every start position until no word continues, and gathers
+/// [`WordMatches`] on the way.
+pub(crate) fn find_words(label: &[u8]) -> WordMatches {
     // Past the end, a code no slot has: the walk dies there like on any byte outside the alphabet.
     let symbol_at = |position: usize| {
         label
             .get(position)
             .map_or(CHECK_MASK, |&b| u32::from(SYMBOL[usize::from(b)]))
     };
-    let mut count = 0;
-    for start in 0..label.len().saturating_sub(1) {
+    let mut matches = WordMatches {
+        count: 0,
+        longest: 0,
+        covered: 0,
+        segments: 0,
+    };
+    // `pieces[j % WINDOW]`: fewest pieces for `label[..j]`, final once the walk from `j` starts
+    // (every word ending at `j` started earlier). Slots are reset once read, for `j + WINDOW`.
+    let mut pieces = [u32::MAX; WINDOW];
+    pieces[0] = 0;
+    // End of the bytes covered so far by words of 3+ bytes.
+    let mut covered_to = 0;
+    for start in 0..label.len() {
+        let here = core::mem::replace(&mut pieces[start % WINDOW], u32::MAX);
+        let one_byte = &mut pieces[(start + 1) % WINDOW];
+        *one_byte = (*one_byte).min(here + 1);
+        // Where the last word found from `start` ends: each step's match is longer than the last.
+        let mut last_end = start;
+        // A word ending at `end` (one past `next`) gives a segmentation of `label[..end]` with one
+        // more piece; a dead or non-final slot offers nothing. No branch: see UNCONDITIONAL_STEPS.
+        let mut record = |slot: u32, end: usize, matches: &mut WordMatches| {
+            let found = is_final(slot);
+            matches.count += found;
+            last_end = if found == 1 { end } else { last_end };
+            let offer = if found == 1 && end - start >= MIN_SEGMENT_WORD {
+                here + 1
+            } else {
+                u32::MAX
+            };
+            let slot = &mut pieces[end % WINDOW];
+            *slot = (*slot).min(offer);
+        };
         let pair = symbol_at(start) << SYMBOL_BITS | symbol_at(start + 1);
         let mut slot = PAIRS[pair as usize % PAIRS.len()];
-        count += is_final(slot);
-        let mut next = start + 2;
+        record(slot, start + 2, &mut matches);
+        let mut end = start + 3;
         for _ in 0..UNCONDITIONAL_STEPS {
-            slot = step(slot, symbol_at(next));
-            count += is_final(slot);
-            next += 1;
+            slot = step(slot, symbol_at(end - 1));
+            record(slot, end, &mut matches);
+            end += 1;
         }
         while slot != 0 {
-            slot = step(slot, symbol_at(next));
-            count += is_final(slot);
-            next += 1;
+            slot = step(slot, symbol_at(end - 1));
+            record(slot, end, &mut matches);
+            end += 1;
+        }
+        let longest_here = last_end - start;
+        matches.longest = matches.longest.max(longest_here);
+        if longest_here >= MIN_SEGMENT_WORD {
+            matches.covered += last_end.saturating_sub(covered_to.max(start));
+            covered_to = covered_to.max(last_end);
         }
     }
-    count
+    matches.segments = pieces[label.len() % WINDOW] as usize;
+    matches
+}
+
+/// The word table's code of `byte`: 1 to 37 for `[a-z0-9-]`, 63 for any other byte.
+pub(crate) fn symbol(byte: u8) -> u8 {
+    SYMBOL[usize::from(byte)]
 }
 
 /// The slot reached from `slot` on symbol `code`, or 0 (dead, and dead again on every later step:
@@ -106,7 +169,7 @@ mod tests {
         let mut words: Vec<String> = text
             .lines()
             .map(str::to_ascii_lowercase)
-            .filter(|w| w.len() >= 2 && w.bytes().all(|b| ALPHABET.contains(&b)))
+            .filter(|w| (2..=63).contains(&w.len()) && w.bytes().all(|b| ALPHABET.contains(&b)))
             .collect();
         let rank = |w: &String| {
             w.bytes()

@@ -166,16 +166,29 @@ fn page_shows_verdict_contributions_and_errors() {
         "/classify",
         br#"{"domain": "plzdonthackmekthxbye.com"}"#,
     );
-    for term in ["intercept", "length", "entropy", "proVowels", "numWords"] {
-        let shown = browser.text(&browser.find(&format!("tr[data-term={term}] td.contribution")));
+    let terms = api["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), 1 + dga_classifier::MODEL.coefficients.len());
+    for term in terms {
+        let name = term["term"].as_str().unwrap();
+        let row = format!("tr[data-term={name}]");
+        let shown = browser.text(&browser.find(&format!("{row} td.contribution")));
         assert_eq!(
             shown,
-            format!("{:.3}", api[term].as_f64().unwrap()),
-            "{term}"
+            format!("{:.3}", term["contribution"].as_f64().unwrap()),
+            "{name}"
         );
+        // The original's field for the term carries the same contribution.
+        assert_eq!(api[name], term["contribution"], "{name}");
+        if let Some(value) = term["value"].as_f64() {
+            let shown = browser.text(&browser.find(&format!("{row} td.value")));
+            let want = if value.fract() == 0.0 {
+                format!("{value}")
+            } else {
+                format!("{value:.4}")
+            };
+            assert_eq!(shown, want, "{name}");
+        }
     }
-    let words = browser.text(&browser.find("tr[data-term=numWords] td.value"));
-    assert_eq!(words, api["features"]["numWords"].to_string());
     assert_eq!(
         browser.text(&browser.find("#logodds")),
         format!("{:.3}", api["logOdds"].as_f64().unwrap())

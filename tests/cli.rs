@@ -2,6 +2,7 @@
 
 mod support;
 
+use dga_classifier::MODEL;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -28,16 +29,28 @@ fn csv_from_arguments_in_order() {
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
+    let features: Vec<&str> = MODEL.coefficients.iter().map(|(f, _)| f.name()).collect();
     assert_eq!(
         lines[0],
-        "domain,label,verdict,p_malicious,intercept,length,entropy,p_vowels,num_words,log_odds"
+        format!(
+            "domain,label,verdict,p_malicious,intercept,{},log_odds",
+            features.join(",")
+        )
     );
     assert_eq!(lines.len(), 3);
     let row: Vec<&str> = lines[2].split(',').collect();
     assert_eq!(&row[..3], ["zyxgifnjobqhzptuodmzov.ru", "1", "malicious"]);
     let c = dga_classifier::classify("zyxgifnjobqhzptuodmzov.ru").unwrap();
     assert_eq!(row[3].parse::<f64>().unwrap(), c.score.p_malicious);
-    assert_eq!(row[9].parse::<f64>().unwrap(), c.score.log_odds);
+    assert_eq!(row.len(), 6 + features.len());
+    assert_eq!(row[4].parse::<f64>().unwrap(), c.score.intercept);
+    for (i, (_, contribution)) in c.score.contributions.iter().enumerate() {
+        assert_eq!(row[5 + i].parse::<f64>().unwrap(), *contribution);
+    }
+    assert_eq!(
+        row[5 + features.len()].parse::<f64>().unwrap(),
+        c.score.log_odds
+    );
     assert!(lines[1].starts_with("google.com,0,legitimate,"));
 }
 

@@ -5,7 +5,7 @@
 //! `DGA_WORDS=../shared/data/seed-words.txt DGA_MODEL=model/original.toml cargo test --test conformance -- --include-ignored`;
 //! built with anything else compiled in, they fail.
 
-use dga_classifier::{classify, features, Verdict, MODEL, WORDS_SHA256};
+use dga_classifier::{classify, features, Feature, Verdict, MODEL, WORDS_SHA256};
 use std::path::Path;
 
 const NEEDS: &str =
@@ -127,12 +127,17 @@ fn original_published_response() {
     assert_eq!(s.verdict, Verdict::Malicious);
     assert_close("class0Prob", s.p_legitimate, 0.002564083122440164, 1e-15);
     assert_close("class1Prob", s.p_malicious, 0.9974359168775598, 1e-15);
-    let t = s.contributions;
-    assert_close("intercept", t.intercept, -14.94132841574946, 1e-12);
-    assert_close("length", t.length, 29.841565204329598, 1e-12);
-    assert_close("entropy", t.entropy, 11.178560649883826, 1e-12);
-    assert_close("proVowels", t.p_vowels, -1.7679609134401084, 1e-12);
-    assert_close("numWords", t.num_words, -18.347249579636706, 1e-12);
+    assert_close("intercept", s.intercept, -14.94132841574946, 1e-12);
+    let published = [
+        (Feature::Length, 29.841565204329598),
+        (Feature::Entropy, 11.178560649883826),
+        (Feature::PVowels, -1.7679609134401084),
+        (Feature::NumWords, -18.347249579636706),
+    ];
+    for ((feature, got), (want_feature, want)) in s.contributions.into_iter().zip(published) {
+        assert_eq!(feature, want_feature);
+        assert_close(feature.name(), got, want, 1e-12);
+    }
 }
 
 #[path = "../examples/train/trainer.rs"]
@@ -145,7 +150,7 @@ fn trainer_reaches_the_optimum_on_the_h2o_split() {
     assert_original_compiled_in();
     let train = trainer::read_rows(&shared_data("h2o-split/train.csv")).unwrap();
     let valid = trainer::read_rows(&shared_data("h2o-split/valid.csv")).unwrap();
-    let fit = trainer::fit_ridge_logistic(&train, 1e-5);
+    let fit = trainer::fit_ridge_logistic(&train, &trainer::ORIGINAL_FEATURES, 1e-5);
     // SPEC §3: the exact optimum of H2O's objective, to relative 1e-3.
     let optimum = [-14.96637, 1.49286, 2.85972, -8.79131, -0.80005];
     for (got, want) in fit.beta.iter().zip(optimum) {
@@ -160,7 +165,7 @@ fn trainer_reaches_the_optimum_on_the_h2o_split() {
         "train log-loss {}",
         fit.train_logloss
     );
-    let eval = trainer::evaluate(&valid, |x| fit.probability(x));
+    let eval = trainer::evaluate(&valid, |row| fit.probability(row));
     assert_eq!(eval.confusion.rows(), 26_593);
     assert!(
         (eval.auc - 0.996585).abs() < 1e-3 * 0.996585,

@@ -1,5 +1,6 @@
 //! Properties of `features()` over arbitrary strings, against a naive reference implementation:
-//! every substring looked up in a hash set of the same words, entropy by its textbook formula.
+//! every substring looked up in a hash set of the same words, entropy by its textbook formula,
+//! segmentation by exhaustive dynamic programming, trigram bits from the counts file.
 
 use dga_classifier::{classify, features, score, DomainError};
 use proptest::prelude::*;
@@ -17,12 +18,72 @@ fn words() -> &'static HashSet<Vec<u8>> {
     })
 }
 
-fn reference_num_words(s: &[u8]) -> usize {
+/// Every `(i, j)` with `s[i..j]` a word of 2+ bytes.
+fn reference_words(s: &[u8]) -> Vec<(usize, usize)> {
     let n = s.len();
     (0..n)
         .flat_map(|i| (i + 2..=n).map(move |j| (i, j)))
         .filter(|&(i, j)| words().contains(&s[i..j]))
-        .count()
+        .collect()
+}
+
+/// `(covered bytes, fewest pieces)` with words of 3+ bytes.
+fn reference_segmentation(s: &[u8], found: &[(usize, usize)]) -> (usize, usize) {
+    let long: Vec<_> = found.iter().filter(|(i, j)| j - i >= 3).collect();
+    let covered = (0..s.len())
+        .filter(|&k| long.iter().any(|&&(i, j)| i <= k && k < j))
+        .count();
+    let mut pieces = vec![usize::MAX; s.len() + 1];
+    pieces[0] = 0;
+    for j in 1..=s.len() {
+        pieces[j] = pieces[j - 1] + 1;
+        for &&(i, end) in &long {
+            if end == j {
+                pieces[j] = pieces[j].min(pieces[i] + 1);
+            }
+        }
+    }
+    (covered, pieces[s.len()])
+}
+
+/// `Σ log2(38 · P(c | a b))` with add-0.1 smoothing, straight from the counts file.
+fn reference_trigram_bits(s: &[u8]) -> f64 {
+    /// Counts of each trigram, and of each two-byte context.
+    type Counts = (HashMap<Vec<u8>, f64>, HashMap<Vec<u8>, f64>);
+    static COUNTS: OnceLock<Counts> = OnceLock::new();
+    let (trigrams, contexts) = COUNTS.get_or_init(|| {
+        let text = std::fs::read_to_string(env!("DGA_TRIGRAMS_PATH")).unwrap();
+        let (mut trigrams, mut contexts) = (HashMap::new(), HashMap::new());
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let (gram, count) = line.split_once(' ').unwrap();
+            let count: f64 = count.parse().unwrap();
+            *trigrams.entry(gram.as_bytes().to_vec()).or_default() += count;
+            *contexts.entry(gram.as_bytes()[..2].to_vec()).or_default() += count;
+        }
+        (trigrams, contexts)
+    });
+    // Bytes outside the alphabet are one symbol, never counted; `.` is the edge.
+    let symbol = |b: u8| {
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
+            b
+        } else {
+            b'?'
+        }
+    };
+    let padded: Vec<u8> = [b'.', b'.']
+        .into_iter()
+        .chain(s.iter().map(|&b| symbol(b)))
+        .chain([b'.'])
+        .collect();
+    padded
+        .windows(3)
+        .map(|gram| {
+            let count = trigrams.get(gram).copied().unwrap_or(0.0);
+            let context = contexts.get(&gram[..2]).copied().unwrap_or(0.0);
+            // The table stores f32: compare at that precision.
+            f64::from((38.0 * (count + 0.1) / (context + 0.1 * 38.0)).log2() as f32)
+        })
+        .sum()
 }
 
 fn reference_entropy(s: &[u8]) -> f64 {
@@ -42,7 +103,28 @@ fn check(label: &str) -> Result<(), TestCaseError> {
     let bytes = label.as_bytes();
     let n = bytes.len();
     prop_assert_eq!(f.length, n);
-    prop_assert_eq!(f.num_words, reference_num_words(bytes));
+    let found = reference_words(bytes);
+    prop_assert_eq!(f.num_words, found.len());
+    prop_assert_eq!(
+        f.longest_word,
+        found.iter().map(|(i, j)| j - i).max().unwrap_or(0)
+    );
+    let (covered, segments) = reference_segmentation(bytes, &found);
+    prop_assert_eq!(f.segments, segments);
+    prop_assert_eq!(
+        f.word_coverage,
+        if n == 0 {
+            0.0
+        } else {
+            covered as f64 / n as f64
+        }
+    );
+    let bits = reference_trigram_bits(bytes);
+    prop_assert!(
+        (f.trigram_bits - bits).abs() < 1e-9 * (1.0 + bits.abs()),
+        "trigram bits {} vs {bits}",
+        f.trigram_bits
+    );
     prop_assert!(f.num_words <= n * n.saturating_sub(1) / 2);
     prop_assert!((0.0..=1.0).contains(&f.p_vowels));
     if n == 0 {
@@ -58,7 +140,11 @@ fn check(label: &str) -> Result<(), TestCaseError> {
         prop_assert!((f.entropy - reference_entropy(bytes)).abs() < 1e-12);
     }
     let s = score(&f);
-    prop_assert!((s.log_odds - s.contributions.sum()).abs() == 0.0);
+    let sum = s
+        .contributions
+        .iter()
+        .fold(s.intercept, |sum, (_, c)| sum + c);
+    prop_assert_eq!(s.log_odds, sum);
     prop_assert!((0.0..=1.0).contains(&s.p_malicious) && (0.0..=1.0).contains(&s.p_legitimate));
     Ok(())
 }

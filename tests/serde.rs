@@ -1,36 +1,60 @@
-//! The JSON of a classification has exactly the original application's fields (SPEC §3).
+//! The JSON of a classification: the original application's fields (SPEC §3), one per feature of
+//! the model compiled in; with the original features, exactly the original's 8.
 
-use dga_classifier::classify;
+use dga_classifier::{classify, Feature, MODEL};
+
+fn sorted_keys(json: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+    keys.sort_unstable();
+    keys
+}
 
 #[test]
-fn json_has_exactly_the_original_fields() {
+fn json_has_the_original_fields_and_one_per_feature() {
     let c = classify("plzdonthackmekthxbye.com").unwrap();
     let json: serde_json::Value = serde_json::to_value(&c).unwrap();
-    let object = json.as_object().unwrap();
-    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
-            "class0Prob",
-            "class1Prob",
-            "entropy",
-            "intercept",
-            "label",
-            "length",
-            "numWords",
-            "proVowels"
-        ]
-    );
-    let t = c.score.contributions;
+    let mut expected: Vec<String> = ["label", "class0Prob", "class1Prob", "intercept"]
+        .into_iter()
+        .chain(MODEL.coefficients.iter().map(|(f, _)| f.json_name()))
+        .map(String::from)
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(sorted_keys(&json), expected);
     assert_eq!(json["label"], 1);
     assert_eq!(json["class1Prob"], c.score.p_malicious);
     assert_eq!(json["class0Prob"], c.score.p_legitimate);
-    assert_eq!(json["intercept"], t.intercept);
-    assert_eq!(json["length"], t.length);
-    assert_eq!(json["entropy"], t.entropy);
-    assert_eq!(json["proVowels"], t.p_vowels);
-    assert_eq!(json["numWords"], t.num_words);
+    assert_eq!(json["intercept"], c.score.intercept);
+    for (feature, contribution) in c.score.contributions {
+        assert_eq!(json[feature.json_name()], contribution, "{feature:?}");
+    }
+}
+
+#[test]
+fn original_features_are_the_original_fields() {
+    let original = [
+        Feature::Length,
+        Feature::Entropy,
+        Feature::PVowels,
+        Feature::NumWords,
+    ];
+    let names: Vec<&str> = original.iter().map(|f| f.json_name()).collect();
+    assert_eq!(names, ["length", "entropy", "proVowels", "numWords"]);
+    if MODEL.coefficients.map(|(f, _)| f)[..] == original {
+        let json = serde_json::to_value(classify("example.com").unwrap()).unwrap();
+        assert_eq!(
+            sorted_keys(&json),
+            [
+                "class0Prob",
+                "class1Prob",
+                "entropy",
+                "intercept",
+                "label",
+                "length",
+                "numWords",
+                "proVowels"
+            ]
+        );
+    }
 }
 
 #[test]

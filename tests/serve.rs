@@ -33,11 +33,18 @@ fn classifies_by_post_and_by_get() {
     assert_eq!(post["label"], 1);
     assert_eq!(post["class1Prob"], c.score.p_malicious);
     assert_eq!(post["scoredLabel"], "plzdonthackmekthxbye");
-    assert_eq!(post["features"]["numWords"], c.features.num_words);
-    let sum: f64 = ["intercept", "length", "entropy", "proVowels", "numWords"]
-        .iter()
-        .map(|k| post[k].as_f64().unwrap())
-        .sum();
+    for (feature, _) in dga_classifier::MODEL.coefficients {
+        let value = post["features"][feature.json_name()].as_f64();
+        assert_eq!(value, Some(feature.value(&c.features)), "{feature:?}");
+    }
+    // One term per model term, each also under its own field, adding up to the log-odds.
+    let terms = post["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), 1 + dga_classifier::MODEL.coefficients.len());
+    let mut sum = 0.0;
+    for term in terms {
+        assert_eq!(post[term["term"].as_str().unwrap()], term["contribution"]);
+        sum += term["contribution"].as_f64().unwrap();
+    }
     assert_eq!(sum, post["logOdds"].as_f64().unwrap());
     assert_eq!(post["model"], dga_classifier::MODEL.name);
 

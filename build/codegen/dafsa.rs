@@ -29,13 +29,17 @@ fn symbol(byte: u8) -> u8 {
         .map_or(NO_SYMBOL, |i| i as u8 + 1)
 }
 
-/// The words that can match inside a label: lines lowercased, kept if 2+ bytes of the alphabet,
-/// as symbol codes, sorted and deduplicated.
+/// Longest word kept: a DNS label's maximum length, so no label holds a longer one (the library's
+/// segmentation relies on it).
+const MAX_WORD_LEN: usize = 63;
+
+/// The words that can match inside a label: lines lowercased, kept if 2 to 63 bytes of the
+/// alphabet, as symbol codes, sorted and deduplicated.
 pub fn normalise_word_list(raw: &[u8]) -> Vec<Vec<u8>> {
     let mut words: Vec<Vec<u8>> = raw
         .split(|&b| b == b'\n')
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-        .filter(|line| line.len() >= 2)
+        .filter(|line| (2..=MAX_WORD_LEN).contains(&line.len()))
         .map(|line| {
             line.iter()
                 .map(|b| symbol(b.to_ascii_lowercase()))
@@ -324,7 +328,7 @@ pub fn emit(out: &mut String, packed: &Packed, word_count: usize, words_sha256: 
     let occupied = packed.slots.iter().filter(|&&s| s != 0).count();
     writeln!(
         out,
-        "/// Number of words in the set: the list's lines that are 2+ bytes of `[a-z0-9-]` once lowercased.\n\
+        "/// Number of words in the set: the list's lines that are 2 to 63 bytes of `[a-z0-9-]` once lowercased.\n\
          pub const WORD_COUNT: usize = {word_count};\n\
          /// States of the minimal automaton, its only leaf included.\n\
          pub const STATE_COUNT: usize = {states};\n\

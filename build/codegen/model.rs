@@ -2,36 +2,66 @@
 //!
 //! The file is a small TOML subset, so the build needs no parser dependency: `key = value` lines
 //! (a number, or a string in double quotes without escapes), `[section]` headers, `#` comments.
+//! `[coefficients]` holds `intercept` and one coefficient per feature the model uses, in the
+//! order its scores list them.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-const TERMS: [&str; 5] = ["intercept", "length", "entropy", "p_vowels", "num_words"];
+/// Features a model may use: their name in model files and the `Feature` variant.
+const FEATURES: [(&str, &str); 8] = [
+    ("length", "Length"),
+    ("entropy", "Entropy"),
+    ("p_vowels", "PVowels"),
+    ("num_words", "NumWords"),
+    ("trigram_bits", "TrigramBits"),
+    ("word_coverage", "WordCoverage"),
+    ("longest_word", "LongestWord"),
+    ("segments", "Segments"),
+];
+
+/// The four features of the original model: the untrained model's.
+const ORIGINAL_FEATURES: [&str; 4] = ["length", "entropy", "p_vowels", "num_words"];
 
 /// A parsed model file.
 pub struct ModelFile {
     name: String,
     pub words_sha256: String,
+    /// Required when the model uses `trigram_bits`: the table must be the one it was trained on.
+    pub trigrams_sha256: Option<String>,
     threshold: f64,
-    coefficients: [f64; 5],
+    intercept: f64,
+    /// `(Feature variant, coefficient)` in file order.
+    coefficients: Vec<(&'static str, f64)>,
     /// `(rows, auc, error_rate)` on the validation set; none for the untrained model.
     validation: Option<(u64, f64, f64)>,
 }
 
 impl ModelFile {
-    /// The all-zero model: every score is 0.5, nothing is flagged. Only for training a new model.
+    /// The all-zero model over the original features: every score is 0.5, nothing is flagged.
+    /// Only for training a new model.
     pub fn untrained(words_sha256: &str) -> ModelFile {
         ModelFile {
             name: super::UNTRAINED.to_owned(),
             words_sha256: words_sha256.to_owned(),
+            trigrams_sha256: None,
             threshold: 1.0,
-            coefficients: [0.0; 5],
+            intercept: 0.0,
+            coefficients: ORIGINAL_FEATURES
+                .iter()
+                .map(|name| (variant(name).expect("a known feature"), 0.0))
+                .collect(),
             validation: None,
         }
     }
 
+    /// Whether a score needs the trigram table.
+    pub fn uses_trigrams(&self) -> bool {
+        self.coefficients.iter().any(|&(v, _)| v == "TrigramBits")
+    }
+
     pub fn parse(text: &str) -> Result<ModelFile, String> {
-        let mut values = BTreeMap::new();
+        // `(key, value)` in file order: the coefficients' order is the model's.
+        let mut values: Vec<(String, String)> = Vec::new();
         let mut section = String::new();
         for (number, line) in text.lines().enumerate() {
             let line = line.split_once('#').map_or(line, |(code, _)| code).trim();
@@ -46,80 +76,120 @@ impl ModelFile {
                 .split_once('=')
                 .ok_or_else(|| format!("line {}: expected `key = value`", number + 1))?;
             let key = format!("{section}{}", key.trim());
-            if values
-                .insert(key.clone(), value.trim().to_owned())
-                .is_some()
-            {
+            if values.iter().any(|(k, _)| *k == key) {
                 return Err(format!("line {}: `{key}` is set twice", number + 1));
             }
+            values.push((key, value.trim().to_owned()));
         }
         let mut take = |key: &str| {
-            values
-                .remove(key)
-                .ok_or_else(|| format!("`{key}` is missing"))
+            let index = values.iter().position(|(k, _)| k == key);
+            index.map(|i| values.remove(i).1)
         };
-        let mut number = |key: &str| -> Result<f64, String> {
-            let raw = take(key)?;
+        let number = |key: &str, raw: String| -> Result<f64, String> {
             raw.parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| format!("`{key}` = {raw} is not a finite number"))
         };
-        let mut coefficients = [0.0; 5];
-        for (slot, term) in coefficients.iter_mut().zip(TERMS) {
-            *slot = number(&format!("coefficients.{term}"))?;
-        }
-        let threshold = number("threshold")?;
-        if !(0.0..=1.0).contains(&threshold) {
-            return Err(format!("`threshold` = {threshold} is not a probability"));
-        }
-        let validation = (
-            number("validation.rows")? as u64,
-            number("validation.auc")?,
-            number("validation.error_rate")?,
-        );
-        let mut string = |key: &str| -> Result<String, String> {
-            let raw = take(key)?;
+        let string = |key: &str, raw: String| -> Result<String, String> {
             let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
             inner
                 .filter(|s| !s.contains(['"', '\\']))
                 .map(str::to_owned)
                 .ok_or_else(|| format!("`{key}` = {raw} is not a plain \"string\""))
         };
+        let missing = |key: &str| format!("`{key}` is missing");
+        let mut required_number = |key: &str| number(key, take(key).ok_or_else(|| missing(key))?);
+        let threshold = required_number("threshold")?;
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(format!("`threshold` = {threshold} is not a probability"));
+        }
+        let intercept = required_number("coefficients.intercept")?;
+        let validation = (
+            required_number("validation.rows")? as u64,
+            required_number("validation.auc")?,
+            required_number("validation.error_rate")?,
+        );
+        let name = string("name", take("name").ok_or_else(|| missing("name"))?)?;
+        let words_sha256 = string(
+            "words_sha256",
+            take("words_sha256").ok_or_else(|| missing("words_sha256"))?,
+        )?;
+        let trigrams_sha256 = take("trigrams_sha256")
+            .map(|raw| string("trigrams_sha256", raw))
+            .transpose()?;
+        let mut coefficients = Vec::new();
+        let mut rest = Vec::new();
+        for (key, raw) in values {
+            match key.strip_prefix("coefficients.") {
+                Some(feature) => {
+                    let variant = variant(feature).ok_or_else(|| {
+                        let known: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
+                        format!("unknown feature `{feature}` (known: {})", known.join(", "))
+                    })?;
+                    coefficients.push((variant, number(&key, raw)?));
+                }
+                None => rest.push(key),
+            }
+        }
+        if let Some(unknown) = rest.first() {
+            return Err(format!("unknown key `{unknown}`"));
+        }
+        if coefficients.is_empty() {
+            return Err(String::from("`[coefficients]` names no feature"));
+        }
         let model = ModelFile {
-            name: string("name")?,
-            words_sha256: string("words_sha256")?,
+            name,
+            words_sha256,
+            trigrams_sha256,
             threshold,
+            intercept,
             coefficients,
             validation: Some(validation),
         };
-        match values.keys().next() {
-            Some(unknown) => Err(format!("unknown key `{unknown}`")),
-            None => Ok(model),
+        if model.uses_trigrams() && model.trigrams_sha256.is_none() {
+            return Err(String::from(
+                "the model uses `trigram_bits` but does not say which counts (`trigrams_sha256`)",
+            ));
         }
+        Ok(model)
     }
 
     /// Appends the `MODEL` constant to the generated `model.rs`.
     pub fn emit(&self, out: &mut String) {
-        let [intercept, length, entropy, p_vowels, num_words] = self.coefficients;
         let validation = match self.validation {
             Some((rows, auc, error_rate)) => format!("Some(crate::Validation {{ rows: {rows}, auc: {auc:?}, error_rate: {error_rate:?} }})"),
             None => "None".to_owned(),
         };
+        let coefficients: Vec<String> = self
+            .coefficients
+            .iter()
+            .map(|(variant, value)| format!("(crate::Feature::{variant}, {value:?})"))
+            .collect();
         writeln!(
             out,
-            "/// The model compiled in: `{name}`.\n\
+            "/// Number of features the compiled-in model uses.\n\
+             pub const FEATURE_COUNT: usize = {count};\n\
+             /// The model compiled in: `{name}`.\n\
              pub const MODEL: crate::Model = crate::Model {{\n    \
                  name: \"{name}\",\n    \
                  words_sha256: \"{words}\",\n    \
-                 coefficients: crate::Terms {{ intercept: {intercept:?}, length: {length:?}, entropy: {entropy:?}, p_vowels: {p_vowels:?}, num_words: {num_words:?} }},\n    \
+                 intercept: {intercept:?},\n    \
+                 coefficients: [{coefficients}],\n    \
                  threshold: {threshold:?},\n    \
                  validation: {validation},\n\
              }};",
+            count = self.coefficients.len(),
             name = self.name,
             words = self.words_sha256,
+            intercept = self.intercept,
+            coefficients = coefficients.join(", "),
             threshold = self.threshold,
         )
         .expect("writing to a String cannot fail");
     }
+}
+
+fn variant(name: &str) -> Option<&'static str> {
+    FEATURES.iter().find(|f| f.0 == name).map(|f| f.1)
 }

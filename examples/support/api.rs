@@ -4,7 +4,9 @@
 //! Request: `{"domain": "<host name>"}`. Response: the original application's fields (SPEC §3:
 //! `label`, `class0Prob`, `class1Prob` and each term's contribution to the log-odds, from the
 //! crate's `serde` feature), plus what the original left out: the label scored, the feature
-//! values, the log-odds, the threshold and the model's name. Errors: `{"error": "<what>"}`.
+//! values, `terms` (one entry per term of the model, in its order, for clients that show them
+//! all without knowing the model), the log-odds, the threshold and the model's name.
+//! Errors: `{"error": "<what>"}`.
 
 // Each example uses the part it needs.
 #![allow(dead_code)]
@@ -72,14 +74,33 @@ pub fn classify_domain(domain: &str) -> Reply {
 /// The response body for a classification.
 pub fn response(c: &Classification) -> Value {
     let mut body = serde_json::to_value(c).expect("a Classification always serialises");
-    let f = &c.features;
+    let s = &c.score;
     body["scoredLabel"] = json!(c.label.as_str());
-    body["features"] = json!({
-        "length": f.length,
-        "entropy": f.entropy,
-        "proVowels": f.p_vowels,
-        "numWords": f.num_words,
-    });
+    let mut features = serde_json::Map::new();
+    let mut terms = vec![json!({
+        "term": "intercept",
+        "description": "intercept",
+        "value": null,
+        "contribution": s.intercept,
+    })];
+    for &(feature, contribution) in &s.contributions {
+        let value = feature.value(&c.features);
+        // Counts print as the integers they are (`"numWords": 11`, not `11.0`).
+        let value = if value.fract() == 0.0 && value.abs() < 1e15 {
+            json!(value as i64)
+        } else {
+            json!(value)
+        };
+        features.insert(feature.json_name().into(), json!(value));
+        terms.push(json!({
+            "term": feature.json_name(),
+            "description": feature.description(),
+            "value": value,
+            "contribution": contribution,
+        }));
+    }
+    body["features"] = features.into();
+    body["terms"] = terms.into();
     body["logOdds"] = json!(c.score.log_odds);
     body["threshold"] = json!(MODEL.threshold);
     body["model"] = json!(MODEL.name);

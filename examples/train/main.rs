@@ -3,21 +3,34 @@
 //!
 //! ```text
 //! cargo run --release --example train -- [--data FILE | --train FILE --valid FILE]
-//!                                         [--out FILE] [--name NAME] [--seed N]
+//!     [--extra DIR] [--features NAME,...] [--write-trigrams FILE]
+//!     [--out FILE] [--name NAME] [--seed N]
 //! ```
 //!
 //! `--data` (default `../shared/data/legit-dga_domains.csv`) is split 80/20 by a seeded hash of
-//! the `domain` column, so one label never sits on both sides; `--train`/`--valid` take a split
-//! as given (e.g. `../shared/data/h2o-split/`). The fit is ridge logistic regression
-//! (`lambda = 1e-5`, standardised features) solved by Newton's method to convergence; the
-//! threshold maximises F1 on the validation rows. The model file goes to `--out` (default
-//! `trained.toml`); the last line printed is one JSON object with the figures.
+//! the label, so one label never sits on both sides; `--train`/`--valid` take a split as given
+//! (e.g. `../shared/data/h2o-split/`). `--features` picks the model's features (default: those of
+//! the model compiled in). The fit is ridge logistic regression (`lambda = 1e-5`, standardised
+//! features) solved by Newton's method to convergence; the threshold maximises F1 on the
+//! validation rows of `--data`. The model file goes to `--out` (default `trained.toml`); the
+//! last line printed is one JSON object with the figures.
+//!
+//! `--extra DIR` adds `DIR/more-dga/<family>.txt` and `DIR/more-legit/*.txt` (host names, scored
+//! by their registrable label), weights every DGA family equally, and first runs the
+//! generalisation protocol (see `protocol.rs`): leave-one-family-out recall at 1 % false
+//! positives and validation on `--data`, for these features and the original four side by side.
+//!
+//! `--write-trigrams FILE` writes the trigram counts of the legitimate training labels (the
+//! source of `Features::trigram_bits`) and stops; rebuild with them before training a model that
+//! uses `trigram_bits` (the trainer refuses a table that is not its split's).
 //!
 //! To train for a new word list, build with it and without a model:
 //! `DGA_WORDS=my-words.txt DGA_MODEL=untrained cargo run --release --example train -- --out my-model.toml`.
 
+mod protocol;
 mod trainer;
 
+use dga_classifier::{Feature, MODEL};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use trainer::{
@@ -29,6 +42,9 @@ const LAMBDA: f64 = 1e-5;
 struct Args {
     data: PathBuf,
     split: Option<(PathBuf, PathBuf)>,
+    extra: Option<PathBuf>,
+    features: Vec<Feature>,
+    write_trigrams: Option<PathBuf>,
     out: PathBuf,
     name: String,
     seed: u64,
@@ -38,6 +54,9 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         data: PathBuf::from("../shared/data/legit-dga_domains.csv"),
         split: None,
+        extra: None,
+        features: MODEL.coefficients.iter().map(|&(f, _)| f).collect(),
+        write_trigrams: None,
         out: PathBuf::from("trained.toml"),
         name: String::from("trained"),
         seed: 20160101,
@@ -50,6 +69,9 @@ fn parse_args() -> Result<Args, String> {
             "--data" => args.data = value()?.into(),
             "--train" => train = Some(PathBuf::from(value()?)),
             "--valid" => valid = Some(PathBuf::from(value()?)),
+            "--extra" => args.extra = Some(value()?.into()),
+            "--features" => args.features = parse_features(&value()?)?,
+            "--write-trigrams" => args.write_trigrams = Some(value()?.into()),
             "--out" => args.out = value()?.into(),
             "--name" => args.name = value()?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
@@ -67,7 +89,30 @@ fn parse_args() -> Result<Args, String> {
     if args.name.contains(['"', '\\']) {
         return Err(String::from("--name may not contain quotes or backslashes"));
     }
+    if args.split.is_some() && (args.extra.is_some() || args.write_trigrams.is_some()) {
+        return Err(String::from(
+            "--extra and --write-trigrams split --data themselves; they do not go with --train/--valid",
+        ));
+    }
     Ok(args)
+}
+
+fn parse_features(list: &str) -> Result<Vec<Feature>, String> {
+    let mut features = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        let feature = Feature::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown feature {name:?} (known: {})", known.join(", "))
+            })?;
+        if features.contains(&feature) {
+            return Err(format!("feature {name:?} listed twice"));
+        }
+        features.push(feature);
+    }
+    Ok(features)
 }
 
 fn main() -> ExitCode {
@@ -82,6 +127,11 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), String> {
     let args = parse_args()?;
+    println!(
+        "word list: {} words, sha256 {}",
+        dga_classifier::WORD_COUNT,
+        dga_classifier::WORDS_SHA256
+    );
     let (train, valid) = match &args.split {
         Some((train, valid)) => (read_rows(train)?, read_rows(valid)?),
         None => split_by_domain(read_rows(&args.data)?, args.seed),
@@ -89,33 +139,60 @@ fn run() -> Result<(), String> {
     if train.is_empty() || valid.is_empty() {
         return Err(String::from("no rows to train or validate on"));
     }
-    println!(
-        "word list: {} words, sha256 {}",
-        dga_classifier::WORD_COUNT,
-        dga_classifier::WORDS_SHA256
-    );
+    let (train, protocol_data) = match &args.extra {
+        Some(dir) => {
+            let data = protocol::Data::load(train, &valid, dir, args.seed)?;
+            (data.balanced_training_rows(None), Some(data))
+        }
+        None => (train, None),
+    };
+    if let Some(path) = &args.write_trigrams {
+        let legit = match &protocol_data {
+            Some(data) => data.legit_training_labels(),
+            None => protocol::distinct_legit_labels(&train),
+        };
+        let counts = protocol::trigram_counts_file(&legit, args.seed);
+        std::fs::write(path, &counts)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!(
+            "trigram counts of {} legitimate training labels written to {}; rebuild with them \
+             (DGA_TRIGRAMS, default model/trigrams.txt) before training on `trigram_bits`",
+            legit.len(),
+            path.display()
+        );
+        return Ok(());
+    }
+    if args.features.contains(&Feature::TrigramBits) {
+        let legit = match &protocol_data {
+            Some(data) => data.legit_training_labels(),
+            None => protocol::distinct_legit_labels(&train),
+        };
+        protocol::check_trigrams_compiled_in(&legit, args.seed)?;
+    }
+    if let Some(data) = &protocol_data {
+        protocol::run(data, &args.features, &args.name, LAMBDA);
+    }
+
     println!("rows: {} train, {} valid", train.len(), valid.len());
-    let fit = fit_ridge_logistic(&train, LAMBDA);
-    let eval = evaluate(&valid, |x| fit.probability(x));
+    let fit = fit_ridge_logistic(&train, &args.features, LAMBDA);
+    let eval = evaluate(&valid, |r| fit.probability(r));
     println!(
         "converged in {} Newton steps; train log-loss {:.6}",
         fit.iterations, fit.train_logloss
     );
-    for (name, value) in ["intercept", "length", "entropy", "p_vowels", "num_words"]
-        .iter()
-        .zip(fit.beta)
-    {
-        println!("  {name:<10} {value:>22.15}");
+    for (name, value) in terms(&fit) {
+        println!("  {name:<14} {value:>22.15}");
     }
     print_confusion(&eval);
     std::fs::write(&args.out, model_file(&args, &fit, &eval, valid.len()))
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
     println!("model written to {}", args.out.display());
-    let [intercept, length, entropy, p_vowels, num_words] = fit.beta;
+    let coefficients: Vec<String> = terms(&fit)
+        .map(|(name, value)| format!("\"{name}\":{value:?}"))
+        .collect();
     println!(
         "{{\"rows\":{},\"train_rows\":{},\"auc\":{:?},\"error_rate\":{:?},\"threshold\":{:?},\"logloss\":{:?},\
-         \"train_logloss\":{:?},\"confusion\":[[{},{}],[{},{}]],\"coefficients\":{{\"intercept\":{intercept:?},\
-         \"length\":{length:?},\"entropy\":{entropy:?},\"p_vowels\":{p_vowels:?},\"num_words\":{num_words:?}}}}}",
+         \"train_logloss\":{:?},\"confusion\":[[{},{}],[{},{}]],\"coefficients\":{{{}}}}}",
         valid.len(),
         train.len(),
         eval.auc,
@@ -127,8 +204,15 @@ fn run() -> Result<(), String> {
         eval.confusion.legit_as_dga,
         eval.confusion.dga_as_legit,
         eval.confusion.dga_as_dga,
+        coefficients.join(","),
     );
     Ok(())
+}
+
+/// `("intercept", β₀)` then each feature's name and coefficient.
+fn terms(fit: &Fit) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+    let names = std::iter::once("intercept").chain(fit.features.iter().map(|f| f.name()));
+    names.zip(fit.beta.iter().copied())
 }
 
 /// The confusion matrix laid out as H2O printed it for the original.
@@ -170,20 +254,41 @@ fn print_confusion(eval: &Evaluation) {
 }
 
 fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> String {
-    let data = match &args.split {
+    let mut command = match &args.split {
         Some((train, valid)) => format!("--train {} --valid {}", train.display(), valid.display()),
         None => format!("--data {} --seed {}", args.data.display(), args.seed),
     };
-    let [intercept, length, entropy, p_vowels, num_words] = fit.beta;
+    if let Some(dir) = &args.extra {
+        command += &format!(" --extra {}", dir.display());
+    }
+    let features: Vec<&str> = fit.features.iter().map(|f| f.name()).collect();
+    command += &format!(" --features {} --name {}", features.join(","), args.name);
+    let trigrams = if fit.features.contains(&Feature::TrigramBits) {
+        format!(
+            "trigrams_sha256 = \"{}\"\n",
+            dga_classifier::TRIGRAMS_SHA256
+        )
+    } else {
+        String::new()
+    };
+    let coefficients: String = terms(fit)
+        .map(|(name, value)| format!("{name} = {value:?}\n"))
+        .collect();
+    let weighting = if args.extra.is_some() {
+        "every DGA family weighted equally, "
+    } else {
+        ""
+    };
     format!(
-        "# Written by `cargo run --release --example train -- {data} --name {name}`:\n\
-         # ridge logistic regression (lambda = {LAMBDA:e}, standardised), {steps} Newton steps,\n\
+        "# Written by `cargo run --release --example train -- {command}`:\n\
+         # ridge logistic regression (lambda = {LAMBDA:e}, standardised), {weighting}{steps} Newton steps,\n\
          # train log-loss {train_logloss:.6}; threshold of max F1 on the validation rows.\n\
          name = \"{name}\"\n\
          words_sha256 = \"{words}\"\n\
+         {trigrams}\
          threshold = {threshold:?}\n\n\
          [coefficients]\n\
-         intercept = {intercept:?}\nlength = {length:?}\nentropy = {entropy:?}\np_vowels = {p_vowels:?}\nnum_words = {num_words:?}\n\n\
+         {coefficients}\n\
          [validation]\n\
          rows = {valid_rows}\nauc = {auc:?}\nerror_rate = {error_rate:?}\n",
         name = args.name,

@@ -1,25 +1,49 @@
-//! Training and evaluation of the logistic-regression model, as the original did it with H2O:
-//! binomial GLM, ridge penalty on standardised features, log-likelihood averaged over rows.
+//! Training and evaluation of a logistic-regression model over any of the crate's features, as the
+//! original did it with H2O: binomial GLM, ridge penalty on standardised features, log-likelihood
+//! averaged over (weighted) rows.
 //!
 //! Shared by the `train` example and the conformance test, so the test checks this very code.
 
-use dga_classifier::{features, Features};
+use dga_classifier::{classify, features, Feature, Features};
 use std::path::Path;
 
-/// Number of model terms: the intercept and the four features.
-pub const TERMS: usize = 5;
+/// The original model's features, in its order.
+pub const ORIGINAL_FEATURES: [Feature; 4] = [
+    Feature::Length,
+    Feature::Entropy,
+    Feature::PVowels,
+    Feature::NumWords,
+];
 
-/// One labelled domain.
+/// One labelled label.
+#[derive(Clone)]
 pub struct Row {
     /// The label scored (the data set's `domain` column: the host minus its public suffix).
     pub domain: String,
+    /// `legit`, or the DGA family that generated it.
+    pub family: String,
     /// Its features, computed by this crate.
-    pub x: [f64; TERMS],
+    pub features: Features,
     /// True for a DGA domain.
     pub malicious: bool,
+    /// Its weight in the fit's log-likelihood.
+    pub weight: f64,
 }
 
-/// Reads a CSV with columns `host,domain,class,...` (RFC 4180: quoted fields may hold newlines).
+impl Row {
+    fn new(domain: String, family: String, malicious: bool) -> Row {
+        Row {
+            features: features(&domain),
+            domain,
+            family,
+            malicious,
+            weight: 1.0,
+        }
+    }
+}
+
+/// Reads a CSV with columns `host,domain,class[,subclass]` (RFC 4180: quoted fields may hold
+/// newlines). A row's family is its `subclass`, or its `class` without one.
 pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
     let mut reader =
         csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -27,13 +51,11 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
         .headers()
         .map_err(|e| format!("{}: {e}", path.display()))?
         .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("{}: no `{name}` column", path.display()))
-    };
-    let (domain_col, class_col) = (column("domain")?, column("class")?);
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let required =
+        |name: &str| column(name).ok_or_else(|| format!("{}: no `{name}` column", path.display()));
+    let (domain_col, class_col) = (required("domain")?, required("class")?);
+    let family_col = column("subclass").unwrap_or(class_col);
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
@@ -48,42 +70,54 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
                 ))
             }
         };
-        let Features {
-            length,
-            entropy,
-            p_vowels,
-            num_words,
-        } = features(&domain);
-        rows.push(Row {
-            x: [1.0, length as f64, entropy, p_vowels, num_words as f64],
-            domain,
-            malicious,
-        });
+        rows.push(Row::new(domain, record[family_col].to_owned(), malicious));
     }
     Ok(rows)
 }
 
-/// Splits 80/20 by a seeded hash of `domain`, so every row of one label lands on the same side
-/// (the data set repeats legit labels across top-level domains).
-pub fn split_by_domain(rows: Vec<Row>, seed: u64) -> (Vec<Row>, Vec<Row>) {
-    rows.into_iter().partition(|row| {
-        let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
-        for &byte in row.domain.as_bytes() {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+/// Reads host names, one per line, as rows of `family`: each scored by its registrable label, as
+/// `classify` picks it. Returns the rows and the number of lines `classify` rejected.
+pub fn read_hosts(path: &Path, family: &str, malicious: bool) -> Result<(Vec<Row>, usize), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut rows = Vec::new();
+    let mut rejected = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match classify(line.trim()) {
+            Ok(c) => rows.push(Row::new(c.label.to_string(), family.to_owned(), malicious)),
+            Err(_) => rejected += 1,
         }
-        // splitmix64's finaliser: FNV alone is not uniform enough in its high bits.
-        hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        hash ^= hash >> 31;
-        ((hash >> 11) as f64) < 0.8 * (1u64 << 53) as f64
-    })
+    }
+    Ok((rows, rejected))
+}
+
+/// Whether `label` falls on the training side of the seeded 80/20 split. Hashing the label keeps
+/// every row of one label on the same side (the data set repeats legit labels across top-level
+/// domains), and every run with one seed splits the same way.
+pub fn in_training_split(label: &str, seed: u64) -> bool {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+    for &byte in label.as_bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    // splitmix64's finaliser: FNV alone is not uniform enough in its high bits.
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    ((hash >> 11) as f64) < 0.8 * (1u64 << 53) as f64
+}
+
+/// Splits 80/20 by [`in_training_split`] of `domain`.
+pub fn split_by_domain(rows: Vec<Row>, seed: u64) -> (Vec<Row>, Vec<Row>) {
+    rows.into_iter()
+        .partition(|row| in_training_split(&row.domain, seed))
 }
 
 /// A fitted model on the original scale of the features.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Fit {
-    /// Intercept, then the coefficients of length, entropy, p_vowels, num_words.
-    pub beta: [f64; TERMS],
+    /// The features, in the order of `beta[1..]`.
+    pub features: Vec<Feature>,
+    /// The intercept, then one coefficient per feature.
+    pub beta: Vec<f64>,
     /// Newton steps taken.
     pub iterations: usize,
     /// Mean log-loss on the training rows.
@@ -91,59 +125,84 @@ pub struct Fit {
 }
 
 impl Fit {
+    /// The log-odds of a row.
+    pub fn log_odds(&self, row: &Row) -> f64 {
+        self.features
+            .iter()
+            .zip(&self.beta[1..])
+            .fold(self.beta[0], |sum, (f, b)| sum + b * f.value(&row.features))
+    }
+
     /// P(malicious) of a row.
-    pub fn probability(&self, x: &[f64; TERMS]) -> f64 {
-        sigmoid(dot(&self.beta, x))
+    pub fn probability(&self, row: &Row) -> f64 {
+        sigmoid(self.log_odds(row))
     }
 }
 
-/// Minimises `-(1/N) Σ log-likelihood + (λ/2)·‖β‖²` (intercept not penalised) over standardised
-/// features by Newton's method (IRLS) until the step is below 1e-12.
-pub fn fit_ridge_logistic(rows: &[Row], lambda: f64) -> Fit {
+/// Minimises `-(Σ wᵢ log-likelihoodᵢ) / Σ wᵢ + (λ/2)·‖β‖²` (intercept not penalised) over
+/// standardised `features` by Newton's method (IRLS) until the step is below 1e-12.
+pub fn fit_ridge_logistic(rows: &[Row], features: &[Feature], lambda: f64) -> Fit {
+    let terms = features.len() + 1;
+    let total_weight: f64 = rows.iter().map(|r| r.weight).sum();
+    let x = |row: &Row, k: usize| {
+        if k == 0 {
+            1.0
+        } else {
+            features[k - 1].value(&row.features)
+        }
+    };
+    let mut mean = vec![0.0; terms];
+    let mut sd = vec![1.0; terms];
     let n = rows.len() as f64;
-    let mut mean = [0.0; TERMS];
-    let mut sd = [1.0; TERMS];
-    for k in 1..TERMS {
-        mean[k] = rows.iter().map(|r| r.x[k]).sum::<f64>() / n;
-        let variance = rows.iter().map(|r| (r.x[k] - mean[k]).powi(2)).sum::<f64>() / (n - 1.0);
-        sd[k] = variance.sqrt();
+    for k in 1..terms {
+        mean[k] = rows.iter().map(|r| x(r, k)).sum::<f64>() / n;
+        let variance = rows
+            .iter()
+            .map(|r| (x(r, k) - mean[k]).powi(2))
+            .sum::<f64>()
+            / (n - 1.0);
+        // A constant feature (all rows alike) stays unscaled rather than dividing by zero.
+        sd[k] = if variance > 0.0 { variance.sqrt() } else { 1.0 };
     }
-    let standardised: Vec<[f64; TERMS]> = rows
+    let standardised: Vec<Vec<f64>> = rows
         .iter()
         .map(|r| {
-            std::array::from_fn(|k| {
-                if k == 0 {
-                    1.0
-                } else {
-                    (r.x[k] - mean[k]) / sd[k]
-                }
-            })
+            (0..terms)
+                .map(|k| {
+                    if k == 0 {
+                        1.0
+                    } else {
+                        (x(r, k) - mean[k]) / sd[k]
+                    }
+                })
+                .collect()
         })
         .collect();
 
-    let mut beta = [0.0; TERMS];
+    let mut beta = vec![0.0; terms];
     let mut iterations = 0;
     while iterations < 100 {
         iterations += 1;
-        let mut gradient = [0.0; TERMS];
-        let mut hessian = [[0.0; TERMS]; TERMS];
+        let mut gradient = vec![0.0; terms];
+        let mut hessian = vec![vec![0.0; terms]; terms];
         for (z, row) in standardised.iter().zip(rows) {
             let p = sigmoid(dot(&beta, z));
-            let residual = p - f64::from(u8::from(row.malicious));
-            let weight = p * (1.0 - p);
-            for i in 0..TERMS {
-                gradient[i] += residual * z[i] / n;
-                for j in 0..TERMS {
-                    hessian[i][j] += weight * z[i] * z[j] / n;
+            let w = row.weight / total_weight;
+            let residual = w * (p - f64::from(u8::from(row.malicious)));
+            let curvature = w * p * (1.0 - p);
+            for i in 0..terms {
+                gradient[i] += residual * z[i];
+                for j in 0..terms {
+                    hessian[i][j] += curvature * z[i] * z[j];
                 }
             }
         }
-        for k in 1..TERMS {
+        for k in 1..terms {
             gradient[k] += lambda * beta[k];
             hessian[k][k] += lambda;
         }
         let step = solve(hessian, gradient);
-        for k in 0..TERMS {
+        for k in 0..terms {
             beta[k] -= step[k];
         }
         if step.iter().all(|s| s.abs() < 1e-12) {
@@ -151,31 +210,30 @@ pub fn fit_ridge_logistic(rows: &[Row], lambda: f64) -> Fit {
         }
     }
 
-    let mut original = [0.0; TERMS];
+    let mut original = vec![0.0; terms];
     original[0] = beta[0];
-    for k in 1..TERMS {
+    for k in 1..terms {
         original[k] = beta[k] / sd[k];
         original[0] -= beta[k] * mean[k] / sd[k];
     }
     let mut fit = Fit {
+        features: features.to_vec(),
         beta: original,
         iterations,
         train_logloss: 0.0,
     };
-    fit.train_logloss = logloss(rows, |x| fit.probability(x));
+    fit.train_logloss = logloss(rows, |r| fit.probability(r));
     fit
 }
 
-/// Mean negative log-likelihood of `rows` under `probability`.
-pub fn logloss(rows: &[Row], probability: impl Fn(&[f64; TERMS]) -> f64) -> f64 {
-    let total: f64 = rows
-        .iter()
-        .map(|r| {
-            let p = probability(&r.x).clamp(1e-15, 1.0 - 1e-15);
-            -if r.malicious { p.ln() } else { (1.0 - p).ln() }
-        })
-        .sum();
-    total / rows.len() as f64
+/// Mean negative log-likelihood of `rows` under `probability`, weighted by row.
+pub fn logloss(rows: &[Row], probability: impl Fn(&Row) -> f64) -> f64 {
+    let (total, weight) = rows.iter().fold((0.0, 0.0), |(total, weight), r| {
+        let p = probability(r).clamp(1e-15, 1.0 - 1e-15);
+        let loss = -if r.malicious { p.ln() } else { (1.0 - p).ln() };
+        (total + r.weight * loss, weight + r.weight)
+    });
+    total / weight
 }
 
 /// Counts at one threshold: label 1 when `P ≥ threshold`.
@@ -211,12 +269,10 @@ pub struct Evaluation {
     pub confusion: Confusion,
 }
 
-/// AUC (ties count half), and the max-F1 threshold with its confusion matrix.
-pub fn evaluate(rows: &[Row], probability: impl Fn(&[f64; TERMS]) -> f64) -> Evaluation {
-    let mut scored: Vec<(f64, bool)> = rows
-        .iter()
-        .map(|r| (probability(&r.x), r.malicious))
-        .collect();
+/// AUC (ties count half), and the max-F1 threshold with its confusion matrix; AUC and the matrix
+/// count rows, not weights.
+pub fn evaluate(rows: &[Row], probability: impl Fn(&Row) -> f64) -> Evaluation {
+    let mut scored: Vec<(f64, bool)> = rows.iter().map(|r| (probability(r), r.malicious)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let positives = scored.iter().filter(|s| s.1).count();
     let negatives = scored.len() - positives;
@@ -228,20 +284,11 @@ pub fn evaluate(rows: &[Row], probability: impl Fn(&[f64; TERMS]) -> f64) -> Eva
     let mut i = 0;
     while i < scored.len() {
         let p = scored[i].0;
-        let (group_tp, group_fp) =
-            scored[i..]
-                .iter()
-                .take_while(|s| s.0 == p)
-                .fold(
-                    (0, 0),
-                    |(t, f), s| {
-                        if s.1 {
-                            (t + 1, f)
-                        } else {
-                            (t, f + 1)
-                        }
-                    },
-                );
+        let group = scored[i..].iter().take_while(|s| s.0 == p);
+        let (group_tp, group_fp) = group.fold(
+            (0, 0),
+            |(t, f), s| if s.1 { (t + 1, f) } else { (t, f + 1) },
+        );
         area += group_fp as f64 * (tp as f64 + group_tp as f64 / 2.0);
         tp += group_tp;
         fp += group_fp;
@@ -269,31 +316,32 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-fn dot(a: &[f64; TERMS], b: &[f64; TERMS]) -> f64 {
+fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// Solves `a · x = b` for a symmetric positive-definite `a` (Gaussian elimination with partial
-/// pivoting: 5×5, so simplicity wins).
-fn solve(mut a: [[f64; TERMS]; TERMS], mut b: [f64; TERMS]) -> [f64; TERMS] {
-    for col in 0..TERMS {
-        let pivot = (col..TERMS)
+/// pivoting: at most 9×9, so simplicity wins).
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n)
             .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
             .unwrap_or(col);
         a.swap(col, pivot);
         b.swap(col, pivot);
-        for row in col + 1..TERMS {
+        for row in col + 1..n {
             let factor = a[row][col] / a[col][col];
-            let pivot_row = a[col];
+            let pivot_row = a[col].clone();
             for (entry, pivot_entry) in a[row].iter_mut().zip(pivot_row).skip(col) {
                 *entry -= factor * pivot_entry;
             }
             b[row] -= factor * b[col];
         }
     }
-    let mut x = [0.0; TERMS];
-    for row in (0..TERMS).rev() {
-        let tail: f64 = (row + 1..TERMS).map(|k| a[row][k] * x[k]).sum();
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let tail: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
         x[row] = (b[row] - tail) / a[row][row];
     }
     x

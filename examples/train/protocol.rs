@@ -1,0 +1,299 @@
+//! The generalisation protocol: how well a feature set finds DGA families it was not trained on.
+//!
+//! - Labels: DDS (`--data`), `more-dga/<family>.txt` (each file one family; DDS `cryptolocker`
+//!   and `more-dga/cryptolocker.txt` are one family), `more-legit/*.txt`; host names are scored
+//!   by their registrable label, each distinct label once per family.
+//! - Legitimate labels are split 80/20 by the seeded label hash (the split `--data` uses).
+//! - Leave-one-family-out: for each family, fit on the legitimate training labels and the other
+//!   families (each family weighted to an equal share of the DGA weight), set the threshold at
+//!   1 % false positives on the legitimate validation labels, and count the held-out family's
+//!   labels above it. The headline is the mean over families (macro recall).
+//! - DDS validation: AUC and error at the max-F1 threshold on `--data`'s validation rows.
+
+#[path = "../../build/codegen/sha256.rs"]
+mod sha256;
+
+use crate::trainer::{
+    evaluate, fit_ridge_logistic, in_training_split, read_hosts, Row, ORIGINAL_FEATURES,
+};
+use dga_classifier::Feature;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Share of legitimate validation labels a threshold may flag.
+const FALSE_POSITIVE_RATE: f64 = 0.01;
+
+/// Every labelled label of the protocol.
+pub struct Data {
+    legit_train: Vec<Row>,
+    legit_valid: Vec<Row>,
+    /// DGA labels with whether they may be trained on (DDS validation rows may not).
+    dga: Vec<(Row, bool)>,
+    /// DDS validation rows, as the library's training validates.
+    dds_valid: Vec<Row>,
+    /// DDS training rows alone, for the original model as the library trains it.
+    dds_train: Vec<Row>,
+}
+
+impl Data {
+    /// Gathers DDS's split rows and the host lists under `dir`.
+    pub fn load(
+        dds_train: Vec<Row>,
+        dds_valid: &[Row],
+        dir: &Path,
+        seed: u64,
+    ) -> Result<Data, String> {
+        let mut seen = HashSet::new();
+        let mut legit = Vec::new();
+        let mut dga = Vec::new();
+        let mut keep = |row: &Row, trainable: bool| {
+            if !seen.insert((row.family.clone(), row.domain.clone())) {
+                return;
+            }
+            if row.malicious {
+                dga.push((row.clone(), trainable));
+            } else {
+                legit.push(row.clone());
+            }
+        };
+        for row in &dds_train {
+            keep(row, true);
+        }
+        for row in dds_valid {
+            keep(row, false);
+        }
+        let mut rejected = 0;
+        for (subdir, malicious) in [("more-dga", true), ("more-legit", false)] {
+            for path in text_files(&dir.join(subdir))? {
+                let family = if malicious {
+                    path.file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or("unnamed")
+                        .to_owned()
+                } else {
+                    String::from("legit")
+                };
+                let (rows, bad) = read_hosts(&path, &family, malicious)?;
+                rejected += bad;
+                for row in &rows {
+                    keep(row, true);
+                }
+            }
+        }
+        println!(
+            "{rejected} host names of {} not scorable (public suffixes, punycode) were left out",
+            dir.display()
+        );
+        let (legit_train, legit_valid) = legit
+            .into_iter()
+            .partition(|row| in_training_split(&row.domain, seed));
+        Ok(Data {
+            legit_train,
+            legit_valid,
+            dga,
+            dds_valid: dds_valid.to_vec(),
+            dds_train,
+        })
+    }
+
+    /// The families, in name order.
+    fn families(&self) -> Vec<&str> {
+        let names: std::collections::BTreeSet<&str> = self
+            .dga
+            .iter()
+            .map(|(row, _)| row.family.as_str())
+            .collect();
+        names.into_iter().collect()
+    }
+
+    /// Legitimate training labels, and every family's trainable labels but `held_out`'s, each
+    /// family weighted to an equal share of the legitimate labels' weight.
+    pub fn balanced_training_rows(&self, held_out: Option<&str>) -> Vec<Row> {
+        let mut per_family: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+        for (row, trainable) in &self.dga {
+            if *trainable && Some(row.family.as_str()) != held_out {
+                per_family.entry(&row.family).or_default().push(row);
+            }
+        }
+        let family_weight = self.legit_train.len() as f64 / per_family.len() as f64;
+        let mut rows = self.legit_train.clone();
+        for members in per_family.values() {
+            let weight = family_weight / members.len() as f64;
+            rows.extend(members.iter().map(|&row| Row {
+                weight,
+                ..row.clone()
+            }));
+        }
+        rows
+    }
+
+    /// The distinct legitimate labels on the training side.
+    pub fn legit_training_labels(&self) -> Vec<&str> {
+        self.legit_train.iter().map(|r| r.domain.as_str()).collect()
+    }
+}
+
+/// The distinct legitimate labels among `rows`.
+pub fn distinct_legit_labels(rows: &[Row]) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    rows.iter()
+        .filter(|r| !r.malicious && seen.insert(r.domain.as_str()))
+        .map(|r| r.domain.as_str())
+        .collect()
+}
+
+fn text_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Recall of each held-out family at 1 % false positives, and the DDS validation figures, for
+/// `features` and the original four side by side.
+pub fn run(data: &Data, features: &[Feature], name: &str, lambda: f64) {
+    let families = data.families();
+    let sets: [(&str, &[Feature]); 2] =
+        [(name, features), ("original features", &ORIGINAL_FEATURES)];
+    let mut recalls: Vec<Vec<f64>> = vec![Vec::new(); sets.len()];
+    let mut counts = Vec::new();
+    for family in &families {
+        let held_out: Vec<&Row> = data
+            .dga
+            .iter()
+            .filter(|(r, _)| r.family == *family)
+            .map(|(r, _)| r)
+            .collect();
+        counts.push(held_out.len());
+        let rows = data.balanced_training_rows(Some(family));
+        for (recall, (_, set)) in recalls.iter_mut().zip(sets) {
+            let fit = fit_ridge_logistic(&rows, set, lambda);
+            let threshold = threshold_at_false_positive_rate(
+                data.legit_valid.iter().map(|r| fit.log_odds(r)).collect(),
+            );
+            let found = held_out
+                .iter()
+                .filter(|r| fit.log_odds(r) > threshold)
+                .count();
+            recall.push(found as f64 / held_out.len() as f64);
+        }
+    }
+    println!(
+        "\nLeave-one-family-out recall at {} % false positives on {} legitimate validation labels \
+         ({} legitimate training labels):",
+        100.0 * FALSE_POSITIVE_RATE,
+        data.legit_valid.len(),
+        data.legit_train.len(),
+    );
+    println!(
+        "| held-out family | labels | {} | {} |",
+        sets[0].0, sets[1].0
+    );
+    println!("|---|---:|---:|---:|");
+    for (i, family) in families.iter().enumerate() {
+        println!(
+            "| {family} | {} | {:.3} | {:.3} |",
+            counts[i], recalls[0][i], recalls[1][i]
+        );
+    }
+    let macro_recall = |r: &[f64]| r.iter().sum::<f64>() / r.len() as f64;
+    let minimum = |r: &[f64]| r.iter().copied().fold(f64::INFINITY, f64::min);
+    println!(
+        "| **macro recall** | | **{:.3}** | **{:.3}** |\n| lowest family | | {:.3} | {:.3} |",
+        macro_recall(&recalls[0]),
+        macro_recall(&recalls[1]),
+        minimum(&recalls[0]),
+        minimum(&recalls[1]),
+    );
+
+    println!(
+        "\nDDS validation ({} rows), AUC and error at the max-F1 threshold:",
+        data.dds_valid.len()
+    );
+    let all = data.balanced_training_rows(None);
+    let runs: [(&str, &[Feature], &[Row]); 3] = [
+        (sets[0].0, features, &all),
+        ("original features, same training", &ORIGINAL_FEATURES, &all),
+        (
+            "original features, DDS training only",
+            &ORIGINAL_FEATURES,
+            &data.dds_train,
+        ),
+    ];
+    for (label, set, rows) in runs {
+        let fit = fit_ridge_logistic(rows, set, lambda);
+        let eval = evaluate(&data.dds_valid, |r| fit.probability(r));
+        println!(
+            "  {label:<40} AUC {:.5}, error {:.2} %",
+            eval.auc,
+            100.0 * eval.confusion.error_rate()
+        );
+    }
+    println!(
+        "{{\"protocol\":\"leave-one-family-out\",\"false_positive_rate\":{FALSE_POSITIVE_RATE},\"families\":[{}],\
+         \"recall\":[{}],\"original_recall\":[{}],\"macro_recall\":{:?},\"original_macro_recall\":{:?}}}",
+        families.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(","),
+        recalls[0].iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(","),
+        recalls[1].iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(","),
+        macro_recall(&recalls[0]),
+        macro_recall(&recalls[1]),
+    );
+    println!();
+}
+
+/// The log-odds above which at most [`FALSE_POSITIVE_RATE`] of `legit` lie.
+fn threshold_at_false_positive_rate(mut legit: Vec<f64>) -> f64 {
+    legit.sort_by(|a, b| b.total_cmp(a));
+    let allowed = (FALSE_POSITIVE_RATE * legit.len() as f64).floor() as usize;
+    legit.get(allowed).copied().unwrap_or(f64::NEG_INFINITY)
+}
+
+/// The trigram counts file of `labels`: every trigram of `..label.`, sorted, with its count.
+pub fn trigram_counts_file(labels: &[&str], seed: u64) -> String {
+    let mut counts: BTreeMap<[u8; 3], u64> = BTreeMap::new();
+    let mut used = 0;
+    for label in labels {
+        let label = label.to_ascii_lowercase();
+        if label.is_empty()
+            || !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            continue;
+        }
+        used += 1;
+        let padded: Vec<u8> = [b'.', b'.']
+            .into_iter()
+            .chain(label.bytes())
+            .chain([b'.'])
+            .collect();
+        for gram in padded.windows(3) {
+            *counts.entry([gram[0], gram[1], gram[2]]).or_default() += 1;
+        }
+    }
+    let mut text = format!(
+        "# Trigram counts of {used} legitimate training labels (split seed {seed}), written by the\n\
+         # `train` example's --write-trigrams. `.` is the label's edge. Feeds `Features::trigram_bits`.\n"
+    );
+    for (gram, count) in counts {
+        text += &format!("{} {count}\n", String::from_utf8_lossy(&gram));
+    }
+    text
+}
+
+/// Fails unless the compiled-in trigram table was built from exactly these labels' counts.
+pub fn check_trigrams_compiled_in(labels: &[&str], seed: u64) -> Result<(), String> {
+    let expected = sha256::hex_digest(trigram_counts_file(labels, seed).as_bytes());
+    if expected == dga_classifier::TRIGRAMS_SHA256 {
+        return Ok(());
+    }
+    Err(format!(
+        "the trigram table compiled in (sha256 {}) is not the counts of this run's legitimate \
+         training labels (sha256 {expected}): write them with --write-trigrams model/trigrams.txt \
+         and rebuild first",
+        dga_classifier::TRIGRAMS_SHA256
+    ))
+}
