@@ -28,7 +28,8 @@ pub struct Features {
     /// overlaps included.
     pub num_words: usize,
     /// Bits by which the compiled-in trigram model of legitimate labels predicts the label's bytes
-    /// and its end better than uniformly random bytes would: `Σ log2(38 · P(byte | two before))`.
+    /// and its end better than uniformly random bytes would: `Σ log2(38 · P(byte | two before))`,
+    /// each term to the eighth of a bit.
     /// High for names that read like names, negative for random strings.
     pub trigram_bits: f64,
     /// Share of the label's bytes inside at least one word of 3+ bytes.
@@ -90,19 +91,20 @@ pub fn features(label: &str) -> Features {
 }
 
 /// `Σ log2(38 · P(c | a b))` over each byte `c` and the label's end, `a b` the two before (the
-/// label's edge before its first byte).
+/// label's edge before its first byte), each term rounded to an eighth of a bit by the table.
 fn trigram_bits(bytes: &[u8]) -> f64 {
     const EDGE: usize = 0;
     // Word-table codes are 1 to 37 for `[a-z0-9-]` and 63 for any other byte, which is 38 here.
     let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(trigrams::SYMBOLS - 1);
     let mut context = EDGE * trigrams::SYMBOLS + EDGE;
-    let mut sum = 0.0;
+    // Whole steps add exactly, in any order.
+    let mut steps = 0i64;
     for next in bytes.iter().map(|&b| symbol(b)).chain([EDGE]) {
         let index = context * trigrams::SYMBOLS + next;
-        sum += f64::from(trigrams::BITS.get(index).copied().unwrap_or(0.0));
+        steps += i64::from(trigrams::STEPS.get(index).copied().unwrap_or(0));
         context = index % (trigrams::SYMBOLS * trigrams::SYMBOLS);
     }
-    sum
+    steps as f64 / trigrams::STEPS_PER_BIT
 }
 
 /// What the byte histogram of a label gives.

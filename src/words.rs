@@ -43,67 +43,116 @@ const WINDOW: usize = 64;
 /// Walks the automaton from every start position until no word continues, and gathers
 /// [`WordMatches`] on the way.
 pub(crate) fn find_words(label: &[u8]) -> WordMatches {
-    // Past the end, a code no slot has: the walk dies there like on any byte outside the alphabet.
-    let symbol_at = |position: usize| {
-        label
-            .get(position)
-            .map_or(CHECK_MASK, |&b| u32::from(SYMBOL[usize::from(b)]))
-    };
+    if label.len() <= PADDED_LABEL_LEN {
+        // Symbols looked up once, and past the end a code no slot has, read without a bounds
+        // check: the walk dies there like on any byte outside the alphabet.
+        let mut padded = [CHECK_MASK as u8; 2 * WINDOW];
+        for (code, &byte) in padded.iter_mut().zip(label) {
+            *code = SYMBOL[usize::from(byte)];
+        }
+        let symbol_at = |position: usize| u32::from(padded[position % padded.len()]);
+        // Every walk first, then the bookkeeping: walks from different starts are independent,
+        // so their table loads overlap; interleaved with the segmentation, which chains each
+        // start to the one before, they would wait on each other.
+        let mut walks = [(0, 0); PADDED_LABEL_LEN];
+        for (start, walk) in walks.iter_mut().enumerate().take(label.len()) {
+            *walk = word_lengths_from(&symbol_at, start);
+        }
+        gather(walks[..label.len()].iter().copied())
+    } else {
+        let symbol_at = |position: usize| {
+            label
+                .get(position)
+                .map_or(CHECK_MASK, |&b| u32::from(SYMBOL[usize::from(b)]))
+        };
+        gather((0..label.len()).map(|start| word_lengths_from(&symbol_at, start)))
+    }
+}
+
+/// Longest label walked from a padded copy: a walk reads at most `UNCONDITIONAL_STEPS + 2` bytes
+/// past its start, or up to the label's end, so reads stay below twice the window.
+const PADDED_LABEL_LEN: usize = WINDOW;
+const _: () = assert!(PADDED_LABEL_LEN + UNCONDITIONAL_STEPS + 2 < 2 * WINDOW);
+
+/// [`WordMatches`] from each start's `(word lengths, word count)`, in order of start.
+fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
     let mut matches = WordMatches {
         count: 0,
         longest: 0,
         covered: 0,
         segments: 0,
     };
-    // `pieces[j % WINDOW]`: fewest pieces for `label[..j]`, final once the walk from `j` starts
-    // (every word ending at `j` started earlier). Slots are reset once read, for `j + WINDOW`.
-    let mut pieces = [u32::MAX; WINDOW];
-    pieces[0] = 0;
+    // `pieces`: fewest pieces for the label up to the current start, carried in a register from
+    // one start to the next. `word_offers[j % WINDOW]`: fewest pieces for `label[..j]` ending in a
+    // word, from the starts before; read and reset (for `j + WINDOW`) when the walk reaches `j`.
+    // Words are 3+ bytes, so a start never offers to the next one: no start waits on the last.
+    let mut pieces = 0;
+    let mut word_offers = [u32::MAX; WINDOW];
     // End of the bytes covered so far by words of 3+ bytes.
     let mut covered_to = 0;
-    for start in 0..label.len() {
-        let here = core::mem::replace(&mut pieces[start % WINDOW], u32::MAX);
-        let one_byte = &mut pieces[(start + 1) % WINDOW];
-        *one_byte = (*one_byte).min(here + 1);
-        // Where the last word found from `start` ends: each step's match is longer than the last.
-        let mut last_end = start;
-        // A word ending at `end` (one past `next`) gives a segmentation of `label[..end]` with one
-        // more piece; a dead or non-final slot offers nothing. No branch: see UNCONDITIONAL_STEPS.
-        let mut record = |slot: u32, end: usize, matches: &mut WordMatches| {
-            let found = is_final(slot);
-            matches.count += found;
-            last_end = if found == 1 { end } else { last_end };
-            let offer = if found == 1 && end - start >= MIN_SEGMENT_WORD {
-                here + 1
+    for (start, (lengths, count)) in walks.enumerate() {
+        matches.count += count;
+        // No branch on whether words were found: that is what no predictor can learn.
+        let longest = (u64::BITS - 1 - (lengths | 1).leading_zeros()) as usize;
+        matches.longest = matches.longest.max(longest);
+        // Each word of 3+ bytes offers a segmentation of `label[..start + length]` with one more
+        // piece, and covers its bytes; the longest from here covers all the others do.
+        let mut segment_words = lengths >> MIN_SEGMENT_WORD << MIN_SEGMENT_WORD;
+        let end = if segment_words != 0 {
+            start + longest
+        } else {
+            start
+        };
+        matches.covered += end.saturating_sub(covered_to.max(start));
+        covered_to = covered_to.max(end);
+        let mut offer = |segment_words: &mut u64| {
+            // With no word left, `trailing_zeros` is 64: the offer of "no segmentation" goes to
+            // this start's own slot, already read, where it changes nothing.
+            let length = segment_words.trailing_zeros() as usize;
+            let value = if *segment_words != 0 {
+                pieces + 1
             } else {
                 u32::MAX
             };
-            let slot = &mut pieces[end % WINDOW];
-            *slot = (*slot).min(offer);
+            let slot = &mut word_offers[(start + length) % WINDOW];
+            *slot = (*slot).min(value);
+            *segment_words &= segment_words.wrapping_sub(1);
         };
-        let pair = symbol_at(start) << SYMBOL_BITS | symbol_at(start + 1);
-        let mut slot = PAIRS[pair as usize % PAIRS.len()];
-        record(slot, start + 2, &mut matches);
-        let mut end = start + 3;
-        for _ in 0..UNCONDITIONAL_STEPS {
-            slot = step(slot, symbol_at(end - 1));
-            record(slot, end, &mut matches);
-            end += 1;
+        // Most starts have at most two such words: offer two without branching, then the rest.
+        offer(&mut segment_words);
+        offer(&mut segment_words);
+        while segment_words != 0 {
+            offer(&mut segment_words);
         }
-        while slot != 0 {
-            slot = step(slot, symbol_at(end - 1));
-            record(slot, end, &mut matches);
-            end += 1;
-        }
-        let longest_here = last_end - start;
-        matches.longest = matches.longest.max(longest_here);
-        if longest_here >= MIN_SEGMENT_WORD {
-            matches.covered += last_end.saturating_sub(covered_to.max(start));
-            covered_to = covered_to.max(last_end);
-        }
+        let ending_in_word = core::mem::replace(&mut word_offers[(start + 1) % WINDOW], u32::MAX);
+        pieces = ending_in_word.min(pieces + 1);
     }
-    matches.segments = pieces[label.len() % WINDOW] as usize;
+    matches.segments = pieces as usize;
     matches
+}
+
+/// The words starting at symbol `start`: their lengths as bits (bit `n` set when the `n` symbols
+/// from `start` spell a word; words are 2 to 63 bytes, so they fit) and their number.
+#[inline(always)]
+fn word_lengths_from(symbol_at: &impl Fn(usize) -> u32, start: usize) -> (u64, usize) {
+    let pair = symbol_at(start) << SYMBOL_BITS | symbol_at(start + 1);
+    let mut slot = PAIRS[pair as usize % PAIRS.len()];
+    let mut lengths = is_final(slot) << 2;
+    let mut count = is_final(slot);
+    let mut length = 3;
+    for _ in 0..UNCONDITIONAL_STEPS {
+        slot = step(slot, symbol_at(start + length - 1));
+        lengths |= is_final(slot) << length;
+        count += is_final(slot);
+        length += 1;
+    }
+    while slot != 0 {
+        slot = step(slot, symbol_at(start + length - 1));
+        lengths |= is_final(slot) << (length % 64);
+        count += is_final(slot);
+        length += 1;
+    }
+    (lengths, count as usize)
 }
 
 /// The word table's code of `byte`: 1 to 37 for `[a-z0-9-]`, 63 for any other byte.
@@ -127,8 +176,8 @@ fn step(slot: u32, code: u32) -> u32 {
 }
 
 #[inline(always)]
-fn is_final(slot: u32) -> usize {
-    usize::from(slot & FINAL_BIT != 0)
+fn is_final(slot: u32) -> u64 {
+    u64::from(slot & FINAL_BIT != 0)
 }
 
 #[cfg(test)]
