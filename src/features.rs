@@ -94,15 +94,18 @@ pub fn features(label: &str) -> Features {
 /// label's edge before its first byte), each term rounded to an eighth of a bit by the table.
 fn trigram_bits(bytes: &[u8]) -> f64 {
     const EDGE: usize = 0;
+    const SYMBOLS: usize = trigrams::SYMBOLS;
     // Word-table codes are 1 to 37 for `[a-z0-9-]` and 63 for any other byte, which is 38 here.
-    let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(trigrams::SYMBOLS - 1);
-    let mut context = EDGE * trigrams::SYMBOLS + EDGE;
+    let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(SYMBOLS - 1);
+    // `context` is `(a · SYMBOLS + b) · SYMBOLS`: the next index is `context + c`, and the next
+    // context `(b · SYMBOLS + c) · SYMBOLS`, without a division.
+    let (mut context, mut last) = (EDGE * SYMBOLS * SYMBOLS, EDGE);
     // Whole steps add exactly, in any order.
     let mut steps = 0i64;
     for next in bytes.iter().map(|&b| symbol(b)).chain([EDGE]) {
-        let index = context * trigrams::SYMBOLS + next;
-        steps += i64::from(trigrams::STEPS.get(index).copied().unwrap_or(0));
-        context = index % (trigrams::SYMBOLS * trigrams::SYMBOLS);
+        steps += i64::from(trigrams::STEPS.get(context + next).copied().unwrap_or(0));
+        context = (last * SYMBOLS + next) * SYMBOLS;
+        last = next;
     }
     steps as f64 / trigrams::STEPS_PER_BIT
 }
