@@ -157,3 +157,44 @@ fn n_log2_n(n: usize) -> f64 {
         .copied()
         .unwrap_or_else(|| n as f64 * libm::log2(n as f64))
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::trigrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
+    use std::vec::Vec;
+
+    /// Every entry of the generated table, re-derived from the counts file.
+    #[test]
+    fn trigram_table_matches_the_counts() {
+        const { assert!(core::mem::size_of::<[i8; STEPS.len()]>() <= 64 * 1024) };
+        assert_eq!(STEPS.len(), SYMBOLS * SYMBOLS * SYMBOLS);
+        let symbol = |byte: u8| match byte {
+            b'.' => 0,
+            b'a'..=b'z' => usize::from(byte - b'a') + 1,
+            b'0'..=b'9' => usize::from(byte - b'0') + 27,
+            b'-' => 37,
+            _ => panic!("byte {byte} in the counts file"),
+        };
+        let text = std::fs::read_to_string(env!("DGA_TRIGRAMS_PATH")).unwrap();
+        let mut counts = std::vec![0.0; STEPS.len()];
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let (gram, count) = line.split_once(' ').unwrap();
+            let codes: Vec<usize> = gram.bytes().map(symbol).collect();
+            counts[(codes[0] * SYMBOLS + codes[1]) * SYMBOLS + codes[2]] +=
+                count.parse::<f64>().unwrap();
+        }
+        for (context, row) in counts.chunks(SYMBOLS).enumerate() {
+            let total: f64 = row.iter().sum();
+            for (next, count) in row.iter().enumerate() {
+                let bits = (38.0 * (count + 0.1) / (total + 3.8)).log2();
+                let index = context * SYMBOLS + next;
+                assert_eq!(
+                    f64::from(STEPS[index]),
+                    (bits * STEPS_PER_BIT).round(),
+                    "entry {index}"
+                );
+            }
+        }
+    }
+}
