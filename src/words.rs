@@ -86,8 +86,9 @@ fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
     // one start to the next. `word_offers[j % WINDOW]`: fewest pieces for `label[..j]` ending in a
     // word, from the starts before; read and reset (for `j + WINDOW`) when the walk reaches `j`.
     // Words are 3+ bytes, so a start never offers to the next one: no start waits on the last.
-    let mut pieces = 0;
-    let mut word_offers = [u32::MAX; WINDOW];
+    // Counts in `usize`: `pieces + 1` cannot overflow, as `pieces` never exceeds the length.
+    let mut pieces: usize = 0;
+    let mut word_offers = [usize::MAX; WINDOW];
     // End of the bytes covered so far by words of 3+ bytes.
     let mut covered_to = 0;
     for (start, (lengths, count)) in walks.enumerate() {
@@ -112,7 +113,7 @@ fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
             let value = if *segment_words != 0 {
                 pieces + 1
             } else {
-                u32::MAX
+                usize::MAX
             };
             let slot = &mut word_offers[(start + length) % WINDOW];
             *slot = (*slot).min(value);
@@ -124,10 +125,10 @@ fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
         while segment_words != 0 {
             offer(&mut segment_words);
         }
-        let ending_in_word = core::mem::replace(&mut word_offers[(start + 1) % WINDOW], u32::MAX);
+        let ending_in_word = core::mem::replace(&mut word_offers[(start + 1) % WINDOW], usize::MAX);
         pieces = ending_in_word.min(pieces + 1);
     }
-    matches.segments = pieces as usize;
+    matches.segments = pieces;
     matches
 }
 
