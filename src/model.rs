@@ -152,9 +152,12 @@ pub struct Score {
 /// assert_eq!(s.log_odds, sum);
 /// ```
 pub fn score(features: &Features) -> Score {
-    let contributions = MODEL
-        .coefficients
-        .map(|(feature, coefficient)| (feature, coefficient * feature.value(features)));
+    // `MODEL` is a constant: unrolled over its terms, each `feature.value` is a field read, not a
+    // jump through a table that mispredicts at every term.
+    let contributions: [(Feature, f64); FEATURE_COUNT] = core::array::from_fn(|i| {
+        let (feature, coefficient) = MODEL.coefficients[i];
+        (feature, coefficient * feature.value(features))
+    });
     let log_odds = contributions
         .iter()
         .fold(MODEL.intercept, |sum, &(_, contribution)| {

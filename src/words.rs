@@ -54,7 +54,7 @@ pub(crate) fn find_words(label: &[u8]) -> WordMatches {
         // Every walk first, then the bookkeeping: walks from different starts are independent,
         // so their table loads overlap; interleaved with the segmentation, which chains each
         // start to the one before, they would wait on each other.
-        let mut walks = [(0, 0); PADDED_LABEL_LEN];
+        let mut walks = [0; PADDED_LABEL_LEN];
         for (start, walk) in walks.iter_mut().enumerate().take(label.len()) {
             *walk = word_lengths_from(&symbol_at, start);
         }
@@ -75,7 +75,7 @@ const PADDED_LABEL_LEN: usize = WINDOW;
 const _: () = assert!(PADDED_LABEL_LEN + UNCONDITIONAL_STEPS + 2 < 2 * WINDOW);
 
 /// [`WordMatches`] from each start's `(word lengths, word count)`, in order of start.
-fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
+fn gather(walks: impl Iterator<Item = u64>) -> WordMatches {
     let mut matches = WordMatches {
         count: 0,
         longest: 0,
@@ -91,8 +91,8 @@ fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
     let mut word_offers = [usize::MAX; WINDOW];
     // End of the bytes covered so far by words of 3+ bytes.
     let mut covered_to = 0;
-    for (start, (lengths, count)) in walks.enumerate() {
-        matches.count += count;
+    for (start, lengths) in walks.enumerate() {
+        matches.count += lengths.count_ones() as usize;
         // No branch on whether words were found: that is what no predictor can learn.
         let longest = (u64::BITS - 1 - (lengths | 1).leading_zeros()) as usize;
         matches.longest = matches.longest.max(longest);
@@ -135,25 +135,22 @@ fn gather(walks: impl Iterator<Item = (u64, usize)>) -> WordMatches {
 /// The words starting at symbol `start`: their lengths as bits (bit `n` set when the `n` symbols
 /// from `start` spell a word; words are 2 to 63 bytes, so they fit) and their number.
 #[inline(always)]
-fn word_lengths_from(symbol_at: &impl Fn(usize) -> u32, start: usize) -> (u64, usize) {
+fn word_lengths_from(symbol_at: &impl Fn(usize) -> u32, start: usize) -> u64 {
     let pair = symbol_at(start) << SYMBOL_BITS | symbol_at(start + 1);
     let mut slot = PAIRS[pair as usize % PAIRS.len()];
     let mut lengths = is_final(slot) << 2;
-    let mut count = is_final(slot);
     let mut length = 3;
     for _ in 0..UNCONDITIONAL_STEPS {
         slot = step(slot, symbol_at(start + length - 1));
         lengths |= is_final(slot) << length;
-        count += is_final(slot);
         length += 1;
     }
     while slot != 0 {
         slot = step(slot, symbol_at(start + length - 1));
         lengths |= is_final(slot) << (length % 64);
-        count += is_final(slot);
         length += 1;
     }
-    (lengths, count as usize)
+    lengths
 }
 
 /// The word table's code of `byte`: 1 to 37 for `[a-z0-9-]`, 63 for any other byte.
