@@ -146,11 +146,12 @@ fn run() -> Result<(), String> {
         }
         None => (train, None),
     };
+    // The source of the trigram table: legitimate labels on the training side only.
+    let legit = match &protocol_data {
+        Some(data) => data.legit_training_labels(),
+        None => protocol::distinct_legit_labels(&train),
+    };
     if let Some(path) = &args.write_trigrams {
-        let legit = match &protocol_data {
-            Some(data) => data.legit_training_labels(),
-            None => protocol::distinct_legit_labels(&train),
-        };
         let counts = protocol::trigram_counts_file(&legit, args.seed);
         std::fs::write(path, &counts)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -163,10 +164,6 @@ fn run() -> Result<(), String> {
         return Ok(());
     }
     if args.features.contains(&Feature::TrigramBits) {
-        let legit = match &protocol_data {
-            Some(data) => data.legit_training_labels(),
-            None => protocol::distinct_legit_labels(&train),
-        };
         protocol::check_trigrams_compiled_in(&legit, args.seed)?;
     }
     if let Some(data) = &protocol_data {
