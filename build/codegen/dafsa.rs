@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 /// Letters, digits and hyphen: the bytes of a host-name label. Symbol codes are 1-based indexes.
 const ALPHABET: &[u8; 37] = b"abcdefghijklmnopqrstuvwxyz0123456789-";
 /// Code of every byte outside the alphabet: never a slot's check, so such a byte ends any walk.
-const NO_SYMBOL: u8 = 63;
+pub const NO_SYMBOL: u8 = 63;
 const SYMBOL_BITS: u32 = 6;
 const FINAL_BIT: u32 = 1 << SYMBOL_BITS;
 const BASE_SHIFT: u32 = SYMBOL_BITS + 1;
@@ -22,7 +22,8 @@ const MAX_PLACEMENT_FAILURES: u8 = 16;
 /// Base of the state with no transitions: every word's end and the dead state of a failed step.
 const LEAF_BASE: usize = 0;
 
-fn symbol(byte: u8) -> u8 {
+/// The symbol code of `byte`: 1 to 37 for `[a-z0-9-]`, [`NO_SYMBOL`] for any other.
+pub fn symbol(byte: u8) -> u8 {
     ALPHABET
         .iter()
         .position(|&b| b == byte)

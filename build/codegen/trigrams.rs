@@ -10,8 +10,8 @@
 
 use std::fmt::Write as _;
 
-/// Label bytes `[a-z0-9-]`, in the order of their symbol codes 1 to 37 (as in the word table).
-const ALPHABET: &[u8; 37] = b"abcdefghijklmnopqrstuvwxyz0123456789-";
+use super::dafsa::{symbol as word_symbol, NO_SYMBOL};
+
 /// Symbols of the table: 0 the label's edge, 1 to 37 the alphabet, 38 any other byte.
 pub const SYMBOLS: usize = 39;
 /// What can follow a context in a label: a byte of the alphabet, or the label's end.
@@ -21,11 +21,13 @@ const SMOOTHING: f64 = 0.1;
 /// Table entries count eighths of a bit.
 pub const STEPS_PER_BIT: f64 = 8.0;
 
+/// The table's symbol for a byte of the counts file: the word table's code, 0 for the edge.
 fn symbol(byte: u8) -> Option<usize> {
-    if byte == b'.' {
-        return Some(0);
+    match (byte, word_symbol(byte)) {
+        (b'.', _) => Some(0),
+        (_, NO_SYMBOL) => None,
+        (_, code) => Some(usize::from(code)),
     }
-    ALPHABET.iter().position(|&b| b == byte).map(|i| i + 1)
 }
 
 /// Reads the counts file into `counts[a][b][c]`.
