@@ -74,7 +74,7 @@ pub(crate) fn find_words(label: &[u8]) -> WordMatches {
 const PADDED_LABEL_LEN: usize = WINDOW;
 const _: () = assert!(PADDED_LABEL_LEN + UNCONDITIONAL_STEPS + 2 < 2 * WINDOW);
 
-/// [`WordMatches`] from each start's `(word lengths, word count)`, in order of start.
+/// [`WordMatches`] from each start's word-length bits (see [`word_lengths_from`]), in order of start.
 fn gather(walks: impl Iterator<Item = u64>) -> WordMatches {
     let mut matches = WordMatches {
         count: 0,
