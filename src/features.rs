@@ -73,10 +73,10 @@ pub fn features(label: &str) -> Features {
     } else {
         count_bytes(bytes, &mut [0usize; 256])
     };
+    let words = find_words(bytes);
     // `log2(n) - Σ c·log2(c) / n` is `-Σ (c/n)·log2(c/n)` with one division and, for labels up
     // to 63 bytes, no logarithm. A label of one distinct byte has entropy exactly 0: rounding
     // must not make it negative.
-    let words = find_words(bytes);
     let entropy = (log2_of(n) - counts.sum_n_log2_n / n as f64).max(0.0);
     Features {
         length: n,
