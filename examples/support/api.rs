@@ -91,7 +91,7 @@ pub fn response(c: &Classification) -> Value {
         } else {
             json!(value)
         };
-        features.insert(feature.json_name().into(), json!(value));
+        features.insert(feature.json_name().into(), value.clone());
         terms.push(json!({
             "term": feature.json_name(),
             "description": feature.description(),

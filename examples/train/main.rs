@@ -167,7 +167,7 @@ fn run() -> Result<(), String> {
         protocol::check_trigrams_compiled_in(&legit, args.seed)?;
     }
     if let Some(data) = &protocol_data {
-        protocol::run(data, &args.features, &args.name, LAMBDA);
+        protocol::run(data, &valid, &args.features, &args.name, LAMBDA);
     }
 
     println!("rows: {} train, {} valid", train.len(), valid.len());

@@ -29,8 +29,6 @@ pub struct Data {
     legit_valid: Vec<Row>,
     /// DGA labels with whether they may be trained on (DDS validation rows may not).
     dga: Vec<(Row, bool)>,
-    /// DDS validation rows, as the library's training validates.
-    dds_valid: Vec<Row>,
     /// DDS training rows alone, for the original model as the library trains it.
     dds_train: Vec<Row>,
 }
@@ -91,7 +89,6 @@ impl Data {
             legit_train,
             legit_valid,
             dga,
-            dds_valid: dds_valid.to_vec(),
             dds_train,
         })
     }
@@ -154,7 +151,7 @@ fn text_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
 
 /// Recall of each held-out family at 1 % false positives, and the DDS validation figures, for
 /// `features` and the original four side by side.
-pub fn run(data: &Data, features: &[Feature], name: &str, lambda: f64) {
+pub fn run(data: &Data, dds_valid: &[Row], features: &[Feature], name: &str, lambda: f64) {
     let families = data.families();
     let sets: [(&str, &[Feature]); 2] =
         [(name, features), ("original features", &ORIGINAL_FEATURES)];
@@ -211,7 +208,7 @@ pub fn run(data: &Data, features: &[Feature], name: &str, lambda: f64) {
 
     println!(
         "\nDDS validation ({} rows), AUC and error at the max-F1 threshold:",
-        data.dds_valid.len()
+        dds_valid.len()
     );
     let all = data.balanced_training_rows(None);
     let runs: [(&str, &[Feature], &[Row]); 3] = [
@@ -225,7 +222,7 @@ pub fn run(data: &Data, features: &[Feature], name: &str, lambda: f64) {
     ];
     for (label, set, rows) in runs {
         let fit = fit_ridge_logistic(rows, set, lambda);
-        let eval = evaluate(&data.dds_valid, |r| fit.probability(r));
+        let eval = evaluate(dds_valid, |r| fit.probability(r));
         println!(
             "  {label:<40} AUC {:.5}, error {:.2} %",
             eval.auc,

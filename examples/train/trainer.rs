@@ -31,9 +31,10 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(domain: String, family: String, malicious: bool) -> Row {
+    /// A row of weight 1 for `domain`, whose features are `features`.
+    fn new(domain: String, features: Features, family: String, malicious: bool) -> Row {
         Row {
-            features: features(&domain),
+            features,
             domain,
             family,
             malicious,
@@ -70,7 +71,13 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
                 ))
             }
         };
-        rows.push(Row::new(domain, record[family_col].to_owned(), malicious));
+        let row_features = features(&domain);
+        rows.push(Row::new(
+            domain,
+            row_features,
+            record[family_col].to_owned(),
+            malicious,
+        ));
     }
     Ok(rows)
 }
@@ -83,7 +90,13 @@ pub fn read_hosts(path: &Path, family: &str, malicious: bool) -> Result<(Vec<Row
     let mut rejected = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         match classify(line.trim()) {
-            Ok(c) => rows.push(Row::new(c.label.to_string(), family.to_owned(), malicious)),
+            // `classify` has computed the label's features already.
+            Ok(c) => rows.push(Row::new(
+                c.label.to_string(),
+                c.features,
+                family.to_owned(),
+                malicious,
+            )),
             Err(_) => rejected += 1,
         }
     }
