@@ -185,3 +185,18 @@ pub fn score(features: &Features) -> Score {
         contributions,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{generated::MODEL_FILE_FEATURES, Feature};
+
+    /// The build script parses model files with its own list of features (it cannot use this
+    /// crate): it must name every feature as [`Feature::name`] does.
+    #[test]
+    fn build_script_knows_every_feature_by_its_name() {
+        assert_eq!(MODEL_FILE_FEATURES.len(), Feature::ALL.len());
+        for ((name, variant), feature) in MODEL_FILE_FEATURES.into_iter().zip(Feature::ALL) {
+            assert_eq!((variant, name), (feature, feature.name()));
+        }
+    }
+}

@@ -166,9 +166,16 @@ impl ModelFile {
             .iter()
             .map(|(variant, value)| format!("(crate::Feature::{variant}, {value:?})"))
             .collect();
+        let known: Vec<String> = FEATURES
+            .iter()
+            .map(|(name, variant)| format!("(\"{name}\", crate::Feature::{variant})"))
+            .collect();
         writeln!(
             out,
-            "/// Number of features the compiled-in model uses.\n\
+            "/// The features model files may name, as the build script knows them.\n\
+             #[cfg(test)]\n\
+             pub(crate) const MODEL_FILE_FEATURES: [(&str, crate::Feature); {known_count}] = [{known}];\n\
+             /// Number of features the compiled-in model uses.\n\
              pub const FEATURE_COUNT: usize = {count};\n\
              /// The model compiled in: `{name}`.\n\
              pub const MODEL: crate::Model = crate::Model {{\n    \
@@ -180,6 +187,8 @@ impl ModelFile {
                  validation: {validation},\n\
              }};",
             count = self.coefficients.len(),
+            known_count = known.len(),
+            known = known.join(", "),
             name = self.name,
             words = self.words_sha256,
             intercept = self.intercept,
