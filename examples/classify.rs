@@ -249,7 +249,7 @@ fn csv_row(out: &mut String, domain: &str, c: &Classification) {
     // `ryu`: the same shortest round-trip digits as `Display`, several times faster, and
     // formatting was most of this program's time.
     let mut digits = ryu::Buffer::new();
-    let contributions = s.contributions.iter().map(|&(_, c)| c);
+    let contributions = s.terms.iter().map(|t| t.contribution);
     for value in [s.p_malicious, s.intercept]
         .into_iter()
         .chain(contributions)

@@ -45,49 +45,103 @@ pub struct Features {
 ///
 /// The label is not normalised: `features("Google")` counts `G` and `g` as different bytes and
 /// finds no word starting with `G`, since the word set is lowercase. [`classify`](crate::classify)
-/// picks and lowercases the label of a full host name first. Any string is accepted; the empty
-/// string has every feature 0.
+/// picks and lowercases the label of a full host name first, and computes only the features the
+/// model uses. Any string is accepted; the empty string has every feature 0 but `trigram_bits`.
 ///
 /// ```
 /// let f = dga_classifier::features("zen-cart");
 /// assert_eq!((f.length, f.entropy, f.p_vowels), (8, 3.0, 0.25));
 /// ```
 pub fn features(label: &str) -> Features {
+    compute(label, Wanted::ALL)
+}
+
+/// The features [`MODEL`](crate::MODEL) uses; the others are left 0, so only [`score`](crate::score)
+/// may see the result.
+pub(crate) fn model_features(label: &str) -> Features {
+    compute(label, Wanted::MODEL)
+}
+
+/// Which of the passes over a label to make: each gives some of the features, at its own cost.
+#[derive(Clone, Copy)]
+struct Wanted {
+    /// The byte histogram: `entropy` and `p_vowels`.
+    byte_counts: bool,
+    /// The word walks: `num_words`.
+    words: bool,
+    /// What the walks found, put together: `word_coverage`, `longest_word` and `segments`.
+    word_structure: bool,
+    /// The trigram table: `trigram_bits`.
+    trigrams: bool,
+}
+
+impl Wanted {
+    const ALL: Wanted = Wanted {
+        byte_counts: true,
+        words: true,
+        word_structure: true,
+        trigrams: true,
+    };
+
+    const MODEL: Wanted = {
+        use crate::model::model_uses;
+        use crate::Feature::{
+            Entropy, LongestWord, NumWords, PVowels, Segments, TrigramBits, WordCoverage,
+        };
+        let word_structure =
+            model_uses(WordCoverage) || model_uses(LongestWord) || model_uses(Segments);
+        Wanted {
+            byte_counts: model_uses(Entropy) || model_uses(PVowels),
+            words: word_structure || model_uses(NumWords),
+            word_structure,
+            trigrams: model_uses(TrigramBits),
+        }
+    };
+}
+
+/// The features in `wanted`, the others 0. Inlined into each caller, where `wanted` is a
+/// constant: the passes not wanted are not compiled in.
+#[inline(always)]
+fn compute(label: &str, wanted: Wanted) -> Features {
     let bytes = label.as_bytes();
     let n = bytes.len();
-    if n == 0 {
-        return Features {
-            length: n,
-            entropy: 0.0,
-            p_vowels: 0.0,
-            num_words: 0,
-            trigram_bits: trigram_bits(bytes),
-            word_coverage: 0.0,
-            longest_word: 0,
-            segments: 0,
-        };
-    }
-    let counts = if n <= usize::from(u8::MAX) {
-        // Labels: a histogram of bytes is 256 bytes to clear, not the 2 KiB of `usize` counts.
-        count_bytes(bytes, &mut [0u8; 256])
-    } else {
-        count_bytes(bytes, &mut [0usize; 256])
-    };
-    let words = find_words(bytes);
-    // `log2(n) - Σ c·log2(c) / n` is `-Σ (c/n)·log2(c/n)` with one division and, for labels up
-    // to 63 bytes, no logarithm. A label of one distinct byte has entropy exactly 0: rounding
-    // must not make it negative.
-    let entropy = (log2_of(n) - counts.sum_n_log2_n / n as f64).max(0.0);
-    Features {
+    let mut features = Features {
         length: n,
-        entropy,
-        p_vowels: counts.vowels as f64 / n as f64,
-        num_words: words.count,
-        trigram_bits: trigram_bits(bytes),
-        word_coverage: words.covered as f64 / n as f64,
-        longest_word: words.longest,
-        segments: words.segments,
+        entropy: 0.0,
+        p_vowels: 0.0,
+        num_words: 0,
+        trigram_bits: 0.0,
+        word_coverage: 0.0,
+        longest_word: 0,
+        segments: 0,
+    };
+    if wanted.trigrams {
+        features.trigram_bits = trigram_bits(bytes);
     }
+    if n == 0 {
+        return features;
+    }
+    if wanted.byte_counts {
+        let counts = if n <= usize::from(u8::MAX) {
+            // Labels: a histogram of bytes is 256 bytes to clear, not the 2 KiB of `usize` counts.
+            count_bytes(bytes, &mut [0u8; 256])
+        } else {
+            count_bytes(bytes, &mut [0usize; 256])
+        };
+        // `log2(n) - Σ c·log2(c) / n` is `-Σ (c/n)·log2(c/n)` with one division and, for labels
+        // up to 63 bytes, no logarithm. A label of one distinct byte has entropy exactly 0:
+        // rounding must not make it negative.
+        features.entropy = (log2_of(n) - counts.sum_n_log2_n / n as f64).max(0.0);
+        features.p_vowels = counts.vowels as f64 / n as f64;
+    }
+    if wanted.words {
+        let words = find_words(bytes, wanted.word_structure);
+        features.num_words = words.count;
+        features.word_coverage = words.covered as f64 / n as f64;
+        features.longest_word = words.longest;
+        features.segments = words.segments;
+    }
+    features
 }
 
 /// `Σ log2(38 · P(c | a b))` over each byte `c` and the label's end, `a b` the two before (the

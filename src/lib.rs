@@ -21,7 +21,7 @@
 //! assert_eq!(c.score.verdict, Verdict::Malicious);
 //! // The log-odds is the intercept plus each feature's contribution.
 //! let s = c.score;
-//! assert_eq!(s.log_odds, s.contributions.iter().fold(s.intercept, |sum, (_, c)| sum + c));
+//! assert_eq!(s.log_odds, s.terms.iter().fold(s.intercept, |sum, t| sum + t.contribution));
 //!
 //! assert_eq!(
 //!     classify("exa_mple.com").unwrap_err().to_string(),
@@ -59,16 +59,16 @@ mod serde_impl;
 
 pub use domain::{DomainError, MAX_LABEL_LEN, MAX_NAME_LEN};
 pub use features::{features, Features, TRIGRAMS_SHA256};
-pub use model::{score, Feature, Model, Score, Validation, Verdict, FEATURE_COUNT, MODEL};
+pub use model::{score, Feature, Model, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL};
 pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 
-/// A host name's verdict: which label was scored, its features and its score.
+/// A host name's verdict: which label was scored, and its score, with the value and
+/// contribution of every feature the model uses. The label's other features are
+/// [`features(&c.label)`](features).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
     /// The label that was scored, lowercased: the one left of the public suffix.
     pub label: heapless::String<MAX_LABEL_LEN>,
-    /// Its features.
-    pub features: Features,
     /// Its score under [`MODEL`].
     pub score: Score,
 }
@@ -80,10 +80,12 @@ pub struct Classification {
 /// and one trailing dot are ignored, as in DNS. A single label is scored as it is. What is not
 /// a host name is an error that says what is wrong; so is a punycode (`xn--`) label to score,
 /// see [`DomainError::Punycode`].
+///
+/// Only the features the model uses are computed: with the default model, half of them.
 pub fn classify(domain: &str) -> Result<Classification, DomainError> {
     let host = domain::HostName::parse(domain)?;
     let (label, position) = host.registrable_label()?;
-    let features = features(label);
+    let features = features::model_features(label);
     // `parse` checked the label's length, so this cannot fail; the error keeps the code panic-free.
     let text = heapless::String::try_from(label).map_err(|_| DomainError::LabelTooLong {
         position,
@@ -91,7 +93,6 @@ pub fn classify(domain: &str) -> Result<Classification, DomainError> {
     })?;
     Ok(Classification {
         label: text,
-        features,
         score: score(&features),
     })
 }

@@ -137,9 +137,32 @@ pub struct Score {
     pub log_odds: f64,
     /// The model's intercept: the log-odds before any feature.
     pub intercept: f64,
-    /// Each feature's contribution to the log-odds, coefficient × value, in [`Model::coefficients`]'
-    /// order.
-    pub contributions: [(Feature, f64); FEATURE_COUNT],
+    /// Each feature the model uses, with its value and its contribution to the log-odds, in
+    /// [`Model::coefficients`]' order.
+    pub terms: [Term; FEATURE_COUNT],
+}
+
+/// One feature's part in a [`Score`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Term {
+    /// Which feature.
+    pub feature: Feature,
+    /// The feature's value for the label scored.
+    pub value: f64,
+    /// Its contribution to the log-odds: the model's coefficient × `value`.
+    pub contribution: f64,
+}
+
+/// Whether [`MODEL`] uses `feature`: what [`classify`](crate::classify) computes.
+pub(crate) const fn model_uses(feature: Feature) -> bool {
+    let mut i = 0;
+    while i < FEATURE_COUNT {
+        if MODEL.coefficients[i].0 as u8 == feature as u8 {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Scores features with the compiled-in [`MODEL`].
@@ -148,21 +171,24 @@ pub struct Score {
 /// use dga_classifier::{features, score, Verdict};
 /// let s = score(&features("xjwqpzkvbrtmh"));
 /// assert_eq!(s.verdict, Verdict::Malicious);
-/// let sum = s.contributions.iter().fold(s.intercept, |sum, (_, c)| sum + c);
+/// let sum = s.terms.iter().fold(s.intercept, |sum, t| sum + t.contribution);
 /// assert_eq!(s.log_odds, sum);
 /// ```
 pub fn score(features: &Features) -> Score {
     // `MODEL` is a constant: unrolled over its terms, each `feature.value` is a field read, not a
     // jump through a table that mispredicts at every term.
-    let contributions: [(Feature, f64); FEATURE_COUNT] = core::array::from_fn(|i| {
+    let terms: [Term; FEATURE_COUNT] = core::array::from_fn(|i| {
         let (feature, coefficient) = MODEL.coefficients[i];
-        (feature, coefficient * feature.value(features))
+        let value = feature.value(features);
+        Term {
+            feature,
+            value,
+            contribution: coefficient * value,
+        }
     });
-    let log_odds = contributions
+    let log_odds = terms
         .iter()
-        .fold(MODEL.intercept, |sum, &(_, contribution)| {
-            sum + contribution
-        });
+        .fold(MODEL.intercept, |sum, term| sum + term.contribution);
     // With `e = exp(-|log_odds|)` the likelier class has `1 / (1 + e)` and the other `e / (1 + e)`:
     // one exponential, and neither probability is a difference that loses its digits.
     let e = libm::exp(-libm::fabs(log_odds));
@@ -182,7 +208,7 @@ pub fn score(features: &Features) -> Score {
         },
         log_odds,
         intercept: MODEL.intercept,
-        contributions,
+        terms,
     }
 }
 

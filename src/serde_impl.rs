@@ -27,13 +27,13 @@ impl Serialize for Classification {
     /// With the original model these are exactly the original's 8 fields.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let score = &self.score;
-        let mut out = serializer.serialize_map(Some(4 + score.contributions.len()))?;
+        let mut out = serializer.serialize_map(Some(4 + score.terms.len()))?;
         out.serialize_entry("label", &u8::from(score.verdict == Verdict::Malicious))?;
         out.serialize_entry("class0Prob", &score.p_legitimate)?;
         out.serialize_entry("class1Prob", &score.p_malicious)?;
         out.serialize_entry("intercept", &score.intercept)?;
-        for (feature, contribution) in &score.contributions {
-            out.serialize_entry(feature.json_name(), contribution)?;
+        for term in &score.terms {
+            out.serialize_entry(term.feature.json_name(), &term.contribution)?;
         }
         out.end()
     }

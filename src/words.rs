@@ -41,8 +41,9 @@ const MIN_SEGMENT_WORD: usize = 3;
 const WINDOW: usize = 64;
 
 /// Walks the automaton from every start position until no word continues, and gathers
-/// [`WordMatches`] on the way.
-pub(crate) fn find_words(label: &[u8]) -> WordMatches {
+/// [`WordMatches`] on the way: all of them with `structure`, else only the count (the others 0).
+#[inline(always)]
+pub(crate) fn find_words(label: &[u8], structure: bool) -> WordMatches {
     if label.len() <= PADDED_LABEL_LEN {
         // Symbols looked up once, and past the end a code no slot has, read without a bounds
         // check: the walk dies there like on any byte outside the alphabet.
@@ -58,14 +59,17 @@ pub(crate) fn find_words(label: &[u8]) -> WordMatches {
         for (start, walk) in walks.iter_mut().enumerate().take(label.len()) {
             *walk = word_lengths_from(&symbol_at, start);
         }
-        gather(walks[..label.len()].iter().copied())
+        gather(walks[..label.len()].iter().copied(), structure)
     } else {
         let symbol_at = |position: usize| {
             label
                 .get(position)
                 .map_or(CHECK_MASK, |&b| u32::from(SYMBOL[usize::from(b)]))
         };
-        gather((0..label.len()).map(|start| word_lengths_from(&symbol_at, start)))
+        gather(
+            (0..label.len()).map(|start| word_lengths_from(&symbol_at, start)),
+            structure,
+        )
     }
 }
 
@@ -74,14 +78,20 @@ pub(crate) fn find_words(label: &[u8]) -> WordMatches {
 const PADDED_LABEL_LEN: usize = WINDOW;
 const _: () = assert!(PADDED_LABEL_LEN + UNCONDITIONAL_STEPS + 2 < 2 * WINDOW);
 
-/// [`WordMatches`] from each start's word-length bits (see [`word_lengths_from`]), in order of start.
-fn gather(walks: impl Iterator<Item = u64>) -> WordMatches {
+/// [`WordMatches`] from each start's word-length bits (see [`word_lengths_from`]), in order of
+/// start: all of them with `structure`, else only the count.
+#[inline(always)]
+fn gather(walks: impl Iterator<Item = u64>, structure: bool) -> WordMatches {
     let mut matches = WordMatches {
         count: 0,
         longest: 0,
         covered: 0,
         segments: 0,
     };
+    if !structure {
+        matches.count = walks.map(|lengths| lengths.count_ones() as usize).sum();
+        return matches;
+    }
     // `pieces`: fewest pieces for the label up to the current start, carried in a register from
     // one start to the next. `word_offers[j % WINDOW]`: fewest pieces for `label[..j]` ending in a
     // word, from the starts before; read and reset (for `j + WINDOW`) when the walk reaches `j`.

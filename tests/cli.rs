@@ -44,8 +44,8 @@ fn csv_from_arguments_in_order() {
     assert_eq!(row[3].parse::<f64>().unwrap(), c.score.p_malicious);
     assert_eq!(row.len(), 6 + features.len());
     assert_eq!(row[4].parse::<f64>().unwrap(), c.score.intercept);
-    for (i, (_, contribution)) in c.score.contributions.iter().enumerate() {
-        assert_eq!(row[5 + i].parse::<f64>().unwrap(), *contribution);
+    for (i, term) in c.score.terms.iter().enumerate() {
+        assert_eq!(row[5 + i].parse::<f64>().unwrap(), term.contribution);
     }
     assert_eq!(
         row[5 + features.len()].parse::<f64>().unwrap(),

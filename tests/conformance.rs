@@ -134,9 +134,9 @@ fn original_published_response() {
         (Feature::PVowels, -1.7679609134401084),
         (Feature::NumWords, -18.347249579636706),
     ];
-    for ((feature, got), (want_feature, want)) in s.contributions.into_iter().zip(published) {
-        assert_eq!(feature, want_feature);
-        assert_close(feature.name(), got, want, 1e-12);
+    for (term, (want_feature, want)) in s.terms.into_iter().zip(published) {
+        assert_eq!(term.feature, want_feature);
+        assert_close(term.feature.name(), term.contribution, want, 1e-12);
     }
 }
 

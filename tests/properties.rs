@@ -2,7 +2,7 @@
 //! every substring looked up in a hash set of the same words, entropy by its textbook formula,
 //! segmentation by exhaustive dynamic programming, trigram bits from the counts file.
 
-use dga_classifier::{classify, features, score, DomainError};
+use dga_classifier::{classify, features, score, DomainError, MODEL};
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -142,10 +142,19 @@ fn check(label: &str) -> Result<(), TestCaseError> {
     }
     let s = score(&f);
     let sum = s
-        .contributions
+        .terms
         .iter()
-        .fold(s.intercept, |sum, (_, c)| sum + c);
+        .fold(s.intercept, |sum, t| sum + t.contribution);
     prop_assert_eq!(s.log_odds, sum);
+    for (term, (feature, coefficient)) in s.terms.iter().zip(MODEL.coefficients) {
+        prop_assert_eq!(term.feature, feature);
+        prop_assert_eq!(term.value, feature.value(&f));
+        prop_assert_eq!(term.contribution, coefficient * term.value);
+    }
+    // `classify` computes only the model's features, by its own path: it must score alike.
+    if let Ok(c) = classify(label) {
+        prop_assert_eq!(c.score, score(&features(&c.label)));
+    }
     prop_assert!((0.0..=1.0).contains(&s.p_malicious) && (0.0..=1.0).contains(&s.p_legitimate));
     Ok(())
 }
@@ -185,6 +194,6 @@ proptest! {
         let c = c.map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
         // The scored label is one of the name's labels, lowercased.
         prop_assert!(labels.iter().any(|l| l.to_ascii_lowercase() == c.label.as_str()));
-        prop_assert_eq!(c.features, features(&c.label));
+        prop_assert_eq!(c.score, score(&features(&c.label)));
     }
 }

@@ -24,8 +24,9 @@ fn json_has_the_original_fields_and_one_per_feature() {
     assert_eq!(json["class1Prob"], c.score.p_malicious);
     assert_eq!(json["class0Prob"], c.score.p_legitimate);
     assert_eq!(json["intercept"], c.score.intercept);
-    for (feature, contribution) in c.score.contributions {
-        assert_eq!(json[feature.json_name()], contribution, "{feature:?}");
+    for term in c.score.terms {
+        let feature = term.feature;
+        assert_eq!(json[feature.json_name()], term.contribution, "{feature:?}");
     }
 }
 

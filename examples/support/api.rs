@@ -83,8 +83,8 @@ pub fn response(c: &Classification) -> Value {
         "value": null,
         "contribution": s.intercept,
     })];
-    for &(feature, contribution) in &s.contributions {
-        let value = feature.value(&c.features);
+    for term in &s.terms {
+        let (feature, value) = (term.feature, term.value);
         // Counts print as the integers they are (`"numWords": 11`, not `11.0`).
         let value = if value.fract() == 0.0 && value.abs() < 1e15 {
             json!(value as i64)
@@ -96,7 +96,7 @@ pub fn response(c: &Classification) -> Value {
             "term": feature.json_name(),
             "description": feature.description(),
             "value": value,
-            "contribution": contribution,
+            "contribution": term.contribution,
         }));
     }
     body["features"] = features.into();

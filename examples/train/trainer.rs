@@ -90,10 +90,10 @@ pub fn read_hosts(path: &Path, family: &str, malicious: bool) -> Result<(Vec<Row
     let mut rejected = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         match classify(line.trim()) {
-            // `classify` has computed the label's features already.
+            // All the label's features: the model being trained may use any of them.
             Ok(c) => rows.push(Row::new(
                 c.label.to_string(),
-                c.features,
+                features(&c.label),
                 family.to_owned(),
                 malicious,
             )),
