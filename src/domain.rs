@@ -110,28 +110,41 @@ impl HostName {
             bytes: [0; MAX_NAME_LEN],
             len: name.len(),
         };
+        // One pass with no branch per byte: fold case, and note whether any byte is not a host
+        // name's. Errors are rare: only then is the first bad byte looked for.
+        let mut all_valid = true;
+        for (lower, &byte) in host.bytes.iter_mut().zip(name) {
+            *lower = HOST_BYTE[usize::from(byte)];
+            all_valid &= *lower != INVALID;
+        }
+        let first_invalid = if all_valid {
+            name.len()
+        } else {
+            name.iter()
+                .position(|&b| HOST_BYTE[usize::from(b)] == INVALID)
+                .unwrap_or(name.len())
+        };
+        // The first error by position wins: a label's own faults show at its end, so a bad byte
+        // inside it comes first.
         let mut label_start = 0;
-        for (position, (&byte, lower)) in name.iter().zip(host.bytes.iter_mut()).enumerate() {
-            *lower = byte.to_ascii_lowercase();
-            match byte {
-                b'.' => {
-                    check_label(name, label_start, position)?;
-                    label_start = position + 1;
-                }
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {}
-                _ => {
-                    let character = input[position..]
-                        .chars()
-                        .next()
-                        .unwrap_or(char::REPLACEMENT_CHARACTER);
-                    return Err(DomainError::InvalidCharacter {
-                        position,
-                        character,
-                    });
-                }
+        for label in host.as_bytes().split(|&b| b == b'.') {
+            let end = label_start + label.len();
+            if first_invalid < end {
+                // Bytes before the first bad one are ASCII: it starts a character.
+                let character = input
+                    .get(first_invalid..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                return Err(DomainError::InvalidCharacter {
+                    position: first_invalid,
+                    character,
+                });
+            }
+            check_label(name, label_start, end)?;
+            if end < name.len() {
+                label_start = end + 1;
             }
         }
-        check_label(name, label_start, name.len())?;
         let top = &name[label_start..];
         if label_start > 0 && top.iter().all(u8::is_ascii_digit) {
             return Err(DomainError::NumericTopLevelLabel);
@@ -172,6 +185,25 @@ impl HostName {
         Ok((label, label_start))
     }
 }
+
+/// What [`HOST_BYTE`] maps a byte to that a host name may not have.
+const INVALID: u8 = 0;
+
+/// Each byte as a host name has it, lowercased: letters, digits, `-` and `.`; [`INVALID`] for
+/// any other.
+static HOST_BYTE: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b @ (b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.') => b,
+            b @ b'A'..=b'Z' => b.to_ascii_lowercase(),
+            _ => INVALID,
+        };
+        byte += 1;
+    }
+    table
+};
 
 fn check_label(name: &[u8], start: usize, end: usize) -> Result<(), DomainError> {
     let label = name.get(start..end).unwrap_or_default();

@@ -166,3 +166,34 @@ fn errors_say_what_is_wrong() {
     assert!(message(&"a".repeat(300)).contains("300 bytes long, over the limit of 253"));
     assert!(message("xn--bcher-kva.de").contains("punycode"));
 }
+
+#[test]
+fn the_first_error_by_position_is_reported() {
+    let error = |input: &str| classify(input).unwrap_err();
+    // A bad byte inside a label comes before that label's own faults, found at its end.
+    assert_eq!(
+        error("a_-.com"),
+        DomainError::InvalidCharacter {
+            position: 1,
+            character: '_'
+        }
+    );
+    // A faulty label before the bad byte comes first.
+    assert_eq!(
+        error("-a.b_c"),
+        DomainError::HyphenAtLabelEdge { position: 0 }
+    );
+    assert_eq!(error("a..b_c"), DomainError::EmptyLabel { position: 2 });
+    // The character is the whole of a non-ASCII one, at its first byte.
+    assert_eq!(
+        error("ab.cé.com"),
+        DomainError::InvalidCharacter {
+            position: 4,
+            character: 'é'
+        }
+    );
+    assert_eq!(
+        error("ab.c-"),
+        DomainError::HyphenAtLabelEdge { position: 4 }
+    );
+}
