@@ -239,6 +239,7 @@ fn every_event_source_and_bad_input() {
     for (i, response) in responses[..4].iter().enumerate() {
         assert_eq!(response["statusCode"], 200, "event {i}: {response}");
         let b = body(response);
+        support::assert_built_with_this_model(&b);
         assert_eq!(b["label"], 1, "event {i}");
         assert_eq!(b["class1Prob"], want.score.p_malicious, "event {i}");
         assert_eq!(b["logOdds"], want.score.log_odds, "event {i}");

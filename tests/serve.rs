@@ -29,6 +29,7 @@ fn classifies_by_post_and_by_get() {
         br#"{"domain": "WWW.plzdonthackmekthxbye.com."}"#,
     );
     assert_eq!(status, 200, "{post}");
+    support::assert_built_with_this_model(&post);
     let c = dga_classifier::classify("plzdonthackmekthxbye").unwrap();
     assert_eq!(post["label"], 1);
     assert_eq!(post["class1Prob"], c.score.p_malicious);

@@ -26,6 +26,19 @@ pub fn example(name: &str) -> std::path::PathBuf {
     binary
 }
 
+/// Checks a program's response names the model this test was built with. A program built with
+/// another `DGA_MODEL` (say, by `DGA_MODEL=... cargo build --examples` before a plain
+/// `cargo test --test NAME`, which does not rebuild it) would fail every score comparison after
+/// this one, with nothing to say why.
+pub fn assert_built_with_this_model(response: &Value) {
+    assert_eq!(
+        response["model"],
+        dga_classifier::MODEL.name,
+        "the example binary answered with another model than this test's: rebuild it with the \
+         same DGA_* variables (`cargo build [--release] --examples`)"
+    );
+}
+
 /// Sends one HTTP/1.1 request to `addr`; returns the status, the head (lowercased) and the body.
 pub fn http(
     addr: &str,
