@@ -219,10 +219,13 @@ fn render(
     let mut out = String::with_capacity(lines.len() * 160);
     let mut errors = String::new();
     let mut invalid = 0;
+    // The same on every row: formatted once.
+    let mut intercept = ryu::Buffer::new();
+    let intercept = intercept.format(MODEL.intercept);
     for (offset, line) in lines.iter().enumerate() {
         let domain = line.trim();
         let result = match format {
-            Format::Csv => classify(domain).map(|c| csv_row(&mut out, domain, &c)),
+            Format::Csv => classify(domain).map(|c| csv_row(&mut out, domain, &c, intercept)),
             Format::JsonLines => json_line(&mut out, domain),
         };
         if let Err(e) = result {
@@ -237,7 +240,7 @@ fn render(
     (out, errors, invalid)
 }
 
-fn csv_row(out: &mut String, domain: &str, c: &Classification) {
+fn csv_row(out: &mut String, domain: &str, c: &Classification, intercept: &str) {
     let s = &c.score;
     // A valid host name has only letters, digits, '-' and '.': nothing to quote.
     out.push_str(domain);
@@ -249,12 +252,11 @@ fn csv_row(out: &mut String, domain: &str, c: &Classification) {
     // `ryu`: the same shortest round-trip digits as `Display`, several times faster, and
     // formatting was most of this program's time.
     let mut digits = ryu::Buffer::new();
-    let contributions = s.terms.iter().map(|t| t.contribution);
-    for value in [s.p_malicious, s.intercept]
-        .into_iter()
-        .chain(contributions)
-        .chain([s.log_odds])
-    {
+    out.push(',');
+    out.push_str(digits.format(s.p_malicious));
+    out.push(',');
+    out.push_str(intercept);
+    for value in s.terms.iter().map(|t| t.contribution).chain([s.log_odds]) {
         out.push(',');
         out.push_str(digits.format(value));
     }
