@@ -90,79 +90,51 @@ impl fmt::Display for DomainError {
 impl core::error::Error for DomainError {}
 
 /// A checked, lowercased host name: at most [`MAX_NAME_LEN`] bytes, without trailing dot.
-pub(crate) struct HostName {
-    bytes: [u8; MAX_NAME_LEN],
-    len: usize,
+pub(crate) struct HostName<'a> {
+    name: &'a str,
 }
 
-impl HostName {
+impl<'a> HostName<'a> {
     /// Checks `input` is a host name and normalises what DNS treats as equal: ASCII case, and
-    /// one trailing dot.
-    pub(crate) fn parse(input: &str) -> Result<HostName, DomainError> {
-        let name = input.strip_suffix('.').unwrap_or(input).as_bytes();
+    /// one trailing dot. A name with capitals is lowercased into `lowercase`; most names have
+    /// none and are used where they are.
+    pub(crate) fn parse(
+        input: &'a str,
+        lowercase: &'a mut heapless::String<MAX_NAME_LEN>,
+    ) -> Result<HostName<'a>, DomainError> {
+        let name = input.strip_suffix('.').unwrap_or(input);
         if name.is_empty() {
             return Err(DomainError::Empty);
         }
         if name.len() > MAX_NAME_LEN {
             return Err(DomainError::NameTooLong { length: name.len() });
         }
-        let mut host = HostName {
-            bytes: [0; MAX_NAME_LEN],
-            len: name.len(),
-        };
-        // One pass with no branch per byte: fold case, and note whether any byte is not a host
-        // name's. Errors are rare: only then is the first bad byte looked for.
-        let mut all_valid = true;
-        for (lower, &byte) in host.bytes.iter_mut().zip(name) {
-            *lower = HOST_BYTE[usize::from(byte)];
-            all_valid &= *lower != INVALID;
+        let scan = Scan::of(name.as_bytes());
+        if scan.fault {
+            first_fault(input, name.as_bytes())?;
         }
-        let first_invalid = if all_valid {
-            name.len()
-        } else {
-            name.iter()
-                .position(|&b| HOST_BYTE[usize::from(b)] == INVALID)
-                .unwrap_or(name.len())
-        };
-        // The first error by position wins: a label's own faults show at its end, so a bad byte
-        // inside it comes first.
-        let mut label_start = 0;
-        for label in host.as_bytes().split(|&b| b == b'.') {
-            let end = label_start + label.len();
-            if first_invalid < end {
-                // Bytes before the first bad one are ASCII: it starts a character.
-                let character = input
-                    .get(first_invalid..)
-                    .and_then(|rest| rest.chars().next())
-                    .unwrap_or(char::REPLACEMENT_CHARACTER);
-                return Err(DomainError::InvalidCharacter {
-                    position: first_invalid,
-                    character,
-                });
-            }
-            check_label(name, label_start, end)?;
-            if end < name.len() {
-                label_start = end + 1;
-            }
-        }
-        let top = &name[label_start..];
-        if label_start > 0 && top.iter().all(u8::is_ascii_digit) {
+        let top_start = name.len() - last_label_len(name.as_bytes());
+        if top_start > 0 && name.bytes().skip(top_start).all(|b| b.is_ascii_digit()) {
             return Err(DomainError::NumericTopLevelLabel);
         }
-        Ok(host)
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
+        if !scan.uppercase {
+            return Ok(HostName { name });
+        }
+        lowercase.clear();
+        lowercase
+            .push_str(name)
+            .map_err(|_| DomainError::NameTooLong { length: name.len() })?;
+        lowercase.make_ascii_lowercase();
+        Ok(HostName { name: lowercase })
     }
 
     /// The label left of the public suffix, with its position: `google` in `mail.google.co.uk`.
     /// A name of one label is its own label.
-    pub(crate) fn registrable_label(&self) -> Result<(&str, usize), DomainError> {
-        let name = self.as_bytes();
-        let suffix_len = public_suffix_len(name);
+    pub(crate) fn registrable_label(&self) -> Result<(&'a str, usize), DomainError> {
+        let name = self.name;
+        let suffix_len = public_suffix_len(name.as_bytes());
         let label_end = if suffix_len >= name.len() {
-            if name.contains(&b'.') {
+            if last_label_len(name.as_bytes()) < name.len() {
                 return Err(DomainError::PublicSuffix);
             }
             name.len()
@@ -170,34 +142,97 @@ impl HostName {
             name.len() - suffix_len - 1
         };
         let head = name.get(..label_end).unwrap_or_default();
-        let label_start = head
-            .iter()
-            .rposition(|&b| b == b'.')
-            .map_or(0, |dot| dot + 1);
+        let label_start = head.len() - last_label_len(head.as_bytes());
         let label = head.get(label_start..).unwrap_or_default();
-        if label.starts_with(b"xn--") {
+        if label.starts_with("xn--") {
             return Err(DomainError::Punycode {
                 position: label_start,
             });
         }
-        // Only ASCII letters, digits and '-' got past `parse`.
-        let label = core::str::from_utf8(label).unwrap_or_default();
         Ok((label, label_start))
     }
 }
 
-/// What [`HOST_BYTE`] maps a byte to that a host name may not have.
-const INVALID: u8 = 0;
+/// What one pass over a name finds.
+struct Scan {
+    /// Whether it has any fault [`first_fault`] reports.
+    fault: bool,
+    /// Whether it has an ASCII capital.
+    uppercase: bool,
+}
 
-/// Each byte as a host name has it, lowercased: letters, digits, `-` and `.`; [`INVALID`] for
-/// any other.
+impl Scan {
+    /// One pass without a branch per byte or per label: each byte's [`HOST_BYTE`] entry says
+    /// what it is and what may not follow it. Faults are rare, and only then are they looked
+    /// for in order.
+    fn of(name: &[u8]) -> Scan {
+        let (mut seen, mut faults, mut label_len, mut longest_label) = (0, 0, 0, 0);
+        // The name's start is like a dot: no label may start with '-' or be empty.
+        let mut not_next = HOST_BYTE[usize::from(b'.')] >> NOT_NEXT_SHIFT;
+        for &byte in name {
+            let class = HOST_BYTE[usize::from(byte)];
+            seen |= class;
+            faults |= class & not_next;
+            not_next = class >> NOT_NEXT_SHIFT;
+            label_len = if class & DOT != 0 { 0 } else { label_len + 1 };
+            longest_label = longest_label.max(label_len);
+        }
+        // What may not follow the last byte may not end the name either: '.' or '-'.
+        Scan {
+            fault: (faults | not_next | (seen & INVALID)) != 0 || longest_label > MAX_LABEL_LEN,
+            uppercase: seen & UPPERCASE != 0,
+        }
+    }
+}
+
+/// The first fault of `name` (`input` without its trailing dot) by position, if any.
+#[cold]
+fn first_fault(input: &str, name: &[u8]) -> Result<(), DomainError> {
+    let first_invalid = name
+        .iter()
+        .position(|&b| HOST_BYTE[usize::from(b)] & INVALID != 0)
+        .unwrap_or(name.len());
+    // A label's own faults show at its end, so a bad byte inside it comes first.
+    let mut label_start = 0;
+    for label in name.split(|&b| b == b'.') {
+        let end = label_start + label.len();
+        if first_invalid < end {
+            // Bytes before the first bad one are ASCII: it starts a character.
+            let character = input
+                .get(first_invalid..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
+            return Err(DomainError::InvalidCharacter {
+                position: first_invalid,
+                character,
+            });
+        }
+        check_label(name, label_start, end)?;
+        label_start = end + 1;
+    }
+    Ok(())
+}
+
+/// [`HOST_BYTE`] bits: what a byte is, and (shifted by [`NOT_NEXT_SHIFT`]) what may not follow it.
+const INVALID: u8 = 1;
+const DOT: u8 = 2;
+const HYPHEN: u8 = 4;
+const UPPERCASE: u8 = 8;
+const NOT_NEXT_SHIFT: u32 = 4;
+
+/// What each byte is in a host name: [`INVALID`] for any byte but letters, digits, `-` and `.`;
+/// [`DOT`], [`HYPHEN`] or [`UPPERCASE`]; and what may not follow it: after a dot, another dot (an
+/// empty label) or a hyphen (a label starting with one); after a hyphen, a dot (a label ending
+/// with one).
 static HOST_BYTE: [u8; 256] = {
     let mut table = [INVALID; 256];
     let mut byte = 0;
     while byte < 256 {
         table[byte] = match byte as u8 {
-            b @ (b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.') => b,
-            b @ b'A'..=b'Z' => b.to_ascii_lowercase(),
+            b'a'..=b'z' | b'0'..=b'9' => 0,
+            b'A'..=b'Z' => UPPERCASE,
+            b'.' => DOT | (DOT | HYPHEN) << NOT_NEXT_SHIFT,
+            b'-' => HYPHEN | DOT << NOT_NEXT_SHIFT,
             _ => INVALID,
         };
         byte += 1;
@@ -239,4 +274,26 @@ fn last_label_len(name: &[u8]) -> usize {
     name.iter()
         .rposition(|&b| b == b'.')
         .map_or(name.len(), |dot| name.len() - dot - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::{first_fault, Scan};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The one pass finds a fault exactly when the search for the first one does, and
+        /// capitals exactly when there are.
+        #[test]
+        fn scan_agrees_with_the_ordered_search(
+            name in "[a-zA-Z0-9.-]{0,12}|[a-z]{1,3}([.-]{1,2}[a-z]{0,3}){0,3}|[a-z]{60,66}(\\.[a-z]{0,65}){0,2}|.{0,20}"
+        ) {
+            let scan = Scan::of(name.as_bytes());
+            prop_assert_eq!(scan.fault, first_fault(&name, name.as_bytes()).is_err());
+            prop_assert_eq!(scan.uppercase, name.bytes().any(|b| b.is_ascii_uppercase()));
+        }
+    }
 }

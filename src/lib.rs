@@ -83,7 +83,8 @@ pub struct Classification {
 ///
 /// Only the features the model uses are computed: with the default model, half of them.
 pub fn classify(domain: &str) -> Result<Classification, DomainError> {
-    let host = domain::HostName::parse(domain)?;
+    let mut lowercase = heapless::String::new();
+    let host = domain::HostName::parse(domain, &mut lowercase)?;
     let (label, position) = host.registrable_label()?;
     let features = features::model_features(label);
     // `parse` checked the label's length, so this cannot fail; the error keeps the code panic-free.
