@@ -2,7 +2,7 @@
 //! log-ratio table, model file -> constants.
 //!
 //! Everything here runs at build time with `std`; its output, `OUT_DIR/{words,trigrams,model,
-//! log2}.rs`, is what the `no_std` library includes.
+//! log2,exp2}.rs`, is what the `no_std` library includes.
 
 mod dafsa;
 mod model;
@@ -101,9 +101,13 @@ pub fn generate(inputs: &Inputs, out_dir: &Path) -> Result<(), String> {
     model.emit(&mut model_rs);
     write(out_dir, "model.rs", &model_rs)?;
 
-    let mut log2_rs = header;
+    let mut log2_rs = header.clone();
     emit_log2_tables(&mut log2_rs);
-    write(out_dir, "log2.rs", &log2_rs)
+    write(out_dir, "log2.rs", &log2_rs)?;
+
+    let mut exp2_rs = header;
+    emit_exp2_table(&mut exp2_rs);
+    write(out_dir, "exp2.rs", &exp2_rs)
 }
 
 /// Largest count the entropy tables cover: a DNS label's maximum length.
@@ -131,6 +135,28 @@ fn emit_log2_tables(out: &mut String) {
     )
     .expect("infallible");
     emit_array(out, &n_log2_n);
+    out.push_str("];\n");
+}
+
+/// Entries of the table of `2^(j/N)`, `N` a power of two: `exp` on it needs only a short polynomial.
+const EXP2_TABLE_LEN: u32 = 64;
+
+/// `2^(j/N)` for `j < N`, as bits less `j` in the exponent's place, so that adding `k` there
+/// (`k ≡ j mod N`) makes `2^(k/N)` with one integer addition (see `src/exp.rs`).
+fn emit_exp2_table(out: &mut String) {
+    let shift = 52 - EXP2_TABLE_LEN.trailing_zeros();
+    let entries: Vec<String> = (0..EXP2_TABLE_LEN)
+        .map(|j| {
+            let bits = (f64::from(j) / f64::from(EXP2_TABLE_LEN)).exp2().to_bits();
+            format!("{:#x}", bits.wrapping_sub(u64::from(j) << shift))
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// `2^(j/N)` as bits, less `j << (52 - log2(N))`.\npub(crate) static EXP2_TABLE: [u64; {EXP2_TABLE_LEN}] = ["
+    )
+    .expect("infallible");
+    emit_array(out, &entries);
     out.push_str("];\n");
 }
 

@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 
 mod domain;
+mod exp;
 mod features;
 mod model;
 mod words;

@@ -191,7 +191,7 @@ pub fn score(features: &Features) -> Score {
         .fold(MODEL.intercept, |sum, term| sum + term.contribution);
     // With `e = exp(-|log_odds|)` the likelier class has `1 / (1 + e)` and the other `e / (1 + e)`:
     // one exponential, and neither probability is a difference that loses its digits.
-    let e = libm::exp(-libm::fabs(log_odds));
+    let e = crate::exp::exp_of_negative(libm::fabs(log_odds));
     let (likelier, other) = (1.0 / (1.0 + e), e / (1.0 + e));
     let (p_malicious, p_legitimate) = if log_odds >= 0.0 {
         (likelier, other)
