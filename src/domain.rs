@@ -134,7 +134,7 @@ impl<'a> HostName<'a> {
         let name = self.name;
         let suffix_len = public_suffix_len(name.as_bytes());
         let label_end = if suffix_len >= name.len() {
-            if last_label_len(name.as_bytes()) < name.len() {
+            if name.as_bytes().contains(&b'.') {
                 return Err(DomainError::PublicSuffix);
             }
             name.len()

@@ -42,6 +42,8 @@ const WINDOW: usize = 64;
 
 /// Walks the automaton from every start position until no word continues, and gathers
 /// [`WordMatches`] on the way: all of them with `structure`, else only the count (the others 0).
+/// Strings longer than a DNS label, which [`classify`](crate::classify) never passes, always get
+/// all of them.
 #[inline(always)]
 pub(crate) fn find_words(label: &[u8], structure: bool) -> WordMatches {
     if label.len() <= PADDED_LABEL_LEN {
@@ -66,10 +68,7 @@ pub(crate) fn find_words(label: &[u8], structure: bool) -> WordMatches {
                 .get(position)
                 .map_or(CHECK_MASK, |&b| u32::from(SYMBOL[usize::from(b)]))
         };
-        gather(
-            (0..label.len()).map(|start| word_lengths_from(&symbol_at, start)),
-            structure,
-        )
+        gather((0..label.len()).map(|start| word_lengths_from(&symbol_at, start)))
     }
 }
 
@@ -137,21 +136,17 @@ fn gather_positions(walks: &[u64], structure: bool) -> WordMatches {
 }
 
 /// [`WordMatches`] from each start's word-length bits (see [`word_lengths_from`]), in order of
-/// start: all of them with `structure`, else only the count. For strings longer than any DNS
-/// label, which [`gather_positions`] cannot hold: a rolling table keeps the segmentation to a
-/// fixed size whatever the length.
+/// start, all of them. For strings longer than any DNS label, which [`gather_positions`] cannot
+/// hold and only [`features`](crate::features) is given: a rolling table keeps the segmentation
+/// to a fixed size whatever the length.
 #[inline(always)]
-fn gather(walks: impl Iterator<Item = u64>, structure: bool) -> WordMatches {
+fn gather(walks: impl Iterator<Item = u64>) -> WordMatches {
     let mut matches = WordMatches {
         count: 0,
         longest: 0,
         covered: 0,
         segments: 0,
     };
-    if !structure {
-        matches.count = walks.map(|lengths| lengths.count_ones() as usize).sum();
-        return matches;
-    }
     // `pieces`: fewest pieces for the label up to the current start, carried in a register from
     // one start to the next. `word_offers[j % WINDOW]`: fewest pieces for `label[..j]` ending in a
     // word, from the starts before; read and reset (for `j + WINDOW`) when the walk reaches `j`.
