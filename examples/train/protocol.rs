@@ -119,9 +119,18 @@ impl Data {
                 per_family.entry(&row.family).or_default().push(row);
             }
         }
-        let family_weight = self.legit_train.len() as f64 / per_family.len() as f64;
+        self.legit_and_weighted(per_family.values())
+    }
+
+    /// The legitimate training labels, and each family's labels weighted so that the families
+    /// share the legitimate labels' weight equally.
+    fn legit_and_weighted<'a>(
+        &self,
+        families: impl ExactSizeIterator<Item = &'a Vec<&'a Row>>,
+    ) -> Vec<Row> {
+        let family_weight = self.legit_train.len() as f64 / families.len() as f64;
         let mut rows = self.legit_train.clone();
-        for members in per_family.values() {
+        for members in families {
             let weight = family_weight / members.len() as f64;
             rows.extend(members.iter().map(|&row| Row {
                 weight,
@@ -141,13 +150,7 @@ impl Data {
             .map(|(row, _)| row)
             .filter(|row| row.family == family)
             .partition(|row| in_training_split(&row.domain, self.seed));
-        let weight = self.legit_train.len() as f64 / fit_on.len().max(1) as f64;
-        let mut rows = self.legit_train.clone();
-        rows.extend(fit_on.iter().map(|&row| Row {
-            weight,
-            ..row.clone()
-        }));
-        (rows, count_on)
+        (self.legit_and_weighted([&fit_on].into_iter()), count_on)
     }
 
     /// The distinct legitimate labels on the training side.
