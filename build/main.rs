@@ -1,4 +1,4 @@
-//! Build script: compiles the word list, the trigram counts and the model into `OUT_DIR`.
+//! Build script: compiles the word list, the 4-gram counts and the model into `OUT_DIR`.
 //!
 //! All the work lives in `codegen`; this file only resolves the inputs.
 
@@ -10,25 +10,25 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     let words = input_path("DGA_WORDS").unwrap_or_else(|| manifest_dir.join("words/words.txt"));
-    let trigrams =
-        input_path("DGA_TRIGRAMS").unwrap_or_else(|| manifest_dir.join("model/trigrams.txt"));
+    let ngrams =
+        input_path("DGA_NGRAMS").unwrap_or_else(|| manifest_dir.join("model/ngrams.txt"));
     let model = match input_path("DGA_MODEL") {
         Some(path) if path.as_os_str() == codegen::UNTRAINED => None,
         path => Some(path.unwrap_or_else(|| manifest_dir.join("model/default.toml"))),
     };
     let words = manifest_dir.join(words);
-    let trigrams = manifest_dir.join(trigrams);
+    let ngrams = manifest_dir.join(ngrams);
     println!("cargo:rerun-if-changed={}", words.display());
-    println!("cargo:rerun-if-changed={}", trigrams.display());
+    println!("cargo:rerun-if-changed={}", ngrams.display());
     // The library's tests re-read both to check the generated tables against them.
     println!("cargo:rustc-env=DGA_WORDS_PATH={}", words.display());
-    println!("cargo:rustc-env=DGA_TRIGRAMS_PATH={}", trigrams.display());
+    println!("cargo:rustc-env=DGA_NGRAMS_PATH={}", ngrams.display());
     if let Some(model) = &model {
         println!("cargo:rerun-if-changed={}", model.display());
     }
     let inputs = codegen::Inputs {
         words: &words,
-        trigrams: &trigrams,
+        ngrams: &ngrams,
         model: model.as_deref(),
     };
     if let Err(message) = codegen::generate(&inputs, &out_dir) {

@@ -7,11 +7,11 @@ mod log2 {
     include!(concat!(env!("OUT_DIR"), "/log2.rs"));
 }
 
-mod trigrams {
-    include!(concat!(env!("OUT_DIR"), "/trigrams.rs"));
+mod ngrams {
+    include!(concat!(env!("OUT_DIR"), "/ngrams.rs"));
 }
 
-pub use trigrams::TRIGRAMS_SHA256;
+pub use ngrams::NGRAMS_SHA256;
 
 use crate::words::find_words;
 
@@ -27,11 +27,11 @@ pub struct Features {
     /// Number of substrings of 2+ bytes that are in the word set, every occurrence counted,
     /// overlaps included.
     pub num_words: usize,
-    /// Bits by which the compiled-in trigram model of legitimate labels predicts the label's bytes
-    /// and its end better than uniformly random bytes would: `Σ log2(38 · P(byte | two before))`,
-    /// each term to the eighth of a bit.
+    /// Bits by which the compiled-in 4-gram model of legitimate labels predicts the label's bytes
+    /// and its end better than uniformly random bytes would: `Σ log2(38 · P(byte | three
+    /// before))`, each term to the eighth of a bit.
     /// High for names that read like names, negative for random strings.
-    pub trigram_bits: f64,
+    pub ngram_bits: f64,
     /// Share of the label's bytes inside at least one word of 3+ bytes.
     pub word_coverage: f64,
     /// Length of the longest word of 2+ bytes inside the label; 0 when there is none.
@@ -46,7 +46,7 @@ pub struct Features {
 /// The label is not normalised: `features("Google")` counts `G` and `g` as different bytes and
 /// finds no word starting with `G`, since the word set is lowercase. [`classify`](crate::classify)
 /// picks and lowercases the label of a full host name first, and computes only the features the
-/// model uses. Any string is accepted; the empty string has every feature 0 but `trigram_bits`.
+/// model uses. Any string is accepted; the empty string has every feature 0 but `ngram_bits`.
 ///
 /// ```
 /// let f = dga_classifier::features("zen-cart");
@@ -71,8 +71,8 @@ struct Wanted {
     words: bool,
     /// What the walks found, put together: `word_coverage`, `longest_word` and `segments`.
     word_structure: bool,
-    /// The trigram table: `trigram_bits`.
-    trigrams: bool,
+    /// The ngram table: `ngram_bits`.
+    ngrams: bool,
 }
 
 impl Wanted {
@@ -80,13 +80,13 @@ impl Wanted {
         byte_counts: true,
         words: true,
         word_structure: true,
-        trigrams: true,
+        ngrams: true,
     };
 
     const MODEL: Wanted = {
         use crate::model::model_uses;
         use crate::Feature::{
-            Entropy, LongestWord, NumWords, PVowels, Segments, TrigramBits, WordCoverage,
+            Entropy, LongestWord, NumWords, PVowels, Segments, NgramBits, WordCoverage,
         };
         let word_structure =
             model_uses(WordCoverage) || model_uses(LongestWord) || model_uses(Segments);
@@ -94,7 +94,7 @@ impl Wanted {
             byte_counts: model_uses(Entropy) || model_uses(PVowels),
             words: word_structure || model_uses(NumWords),
             word_structure,
-            trigrams: model_uses(TrigramBits),
+            ngrams: model_uses(NgramBits),
         }
     };
 }
@@ -110,13 +110,13 @@ fn compute(label: &str, wanted: Wanted) -> Features {
         entropy: 0.0,
         p_vowels: 0.0,
         num_words: 0,
-        trigram_bits: 0.0,
+        ngram_bits: 0.0,
         word_coverage: 0.0,
         longest_word: 0,
         segments: 0,
     };
-    if wanted.trigrams {
-        features.trigram_bits = trigram_bits(bytes);
+    if wanted.ngrams {
+        features.ngram_bits = ngram_bits(bytes);
     }
     if n == 0 {
         return features;
@@ -144,22 +144,25 @@ fn compute(label: &str, wanted: Wanted) -> Features {
     features
 }
 
-/// `Σ log2(38 · P(c | a b))` over each byte `c` and the label's end, `a b` the two before (the
-/// label's edge before its first byte), each term rounded to an eighth of a bit by the table.
-fn trigram_bits(bytes: &[u8]) -> f64 {
+/// `Σ log2(38 · P(d | a b c))` over each byte `d` and the label's end, `a b c` the three before
+/// (the label's edge before its first byte), each term rounded to an eighth of a bit by the table.
+fn ngram_bits(bytes: &[u8]) -> f64 {
     const EDGE: usize = 0;
-    const SYMBOLS: usize = trigrams::SYMBOLS;
+    const SYMBOLS: usize = ngrams::SYMBOLS;
+    // The index's context part: the last three symbols, premultiplied by SYMBOLS.
+    const CONTEXTS: usize = SYMBOLS * SYMBOLS * SYMBOLS;
     // Word-table codes are 1 to 37 for `[a-z0-9-]` and 63 for any other byte, which is 38 here.
     let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(SYMBOLS - 1);
-    // `context` is `(a · SYMBOLS + b) · SYMBOLS`: the next index is `context + c`, and the next
-    // context `(b · SYMBOLS + c) · SYMBOLS`, without a division.
-    let (mut context, mut last) = (EDGE * SYMBOLS * SYMBOLS, EDGE);
+    // `context` is `(a · SYMBOLS² + b · SYMBOLS + c) · SYMBOLS`: the next index is `context + d`,
+    // and the next context drops `a` by a remainder and shifts in `d`.
+    let mut context = EDGE;
     // Whole steps add exactly, in any order.
     let mut steps = 0i64;
     let mut predict = |next: usize| {
-        steps += i64::from(trigrams::STEPS.get(context + next).copied().unwrap_or(0));
-        context = (last * SYMBOLS + next) * SYMBOLS;
-        last = next;
+        let index = context + next;
+        // The table's entries are `i8` stored as bytes.
+        steps += i64::from(ngrams::STEPS.get(index).map_or(0, |&step| step as i8));
+        context = (index % CONTEXTS) * SYMBOLS;
     };
     // A plain loop and the end after it: a chained iterator checks which half it is in at
     // every byte.
@@ -167,7 +170,7 @@ fn trigram_bits(bytes: &[u8]) -> f64 {
         predict(symbol(byte));
     }
     predict(EDGE);
-    steps as f64 / trigrams::STEPS_PER_BIT
+    steps as f64 / ngrams::STEPS_PER_BIT
 }
 
 /// What the byte histogram of a label gives.
@@ -221,39 +224,74 @@ fn n_log2_n(n: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     extern crate std;
-    use super::trigrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
+    use super::ngrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
     use std::vec::Vec;
 
-    /// Every entry of the generated table, re-derived from the counts file.
+    /// Entries of the generated table, re-derived from the counts file by a direct reading of
+    /// interpolated absolute discounting: every entry of contexts the counts have, and a sample
+    /// of the rest.
     #[test]
-    fn trigram_table_matches_the_counts() {
-        const { assert!(core::mem::size_of::<[i8; STEPS.len()]>() <= 64 * 1024) };
-        assert_eq!(STEPS.len(), SYMBOLS * SYMBOLS * SYMBOLS);
-        let symbol = |byte: u8| match byte {
+    fn ngram_table_matches_the_counts() {
+        use std::collections::HashMap;
+        use std::string::String;
+        const DISCOUNT: f64 = 0.75;
+        assert_eq!(STEPS.len(), SYMBOLS.pow(4));
+        let code = |byte: u8| match byte {
             b'.' => 0,
             b'a'..=b'z' => usize::from(byte - b'a') + 1,
             b'0'..=b'9' => usize::from(byte - b'0') + 27,
             b'-' => 37,
-            _ => panic!("byte {byte} in the counts file"),
+            _ => 38,
         };
-        let text = std::fs::read_to_string(env!("DGA_TRIGRAMS_PATH")).unwrap();
-        let mut counts = std::vec![0.0; STEPS.len()];
+        // Counts of every gram of 1 to 4 symbols that ends a 4-gram, as strings.
+        let text = std::fs::read_to_string(env!("DGA_NGRAMS_PATH")).unwrap();
+        let mut grams: HashMap<String, f64> = HashMap::new();
+        let mut next_kinds: HashMap<String, (f64, f64)> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (gram, count) = line.split_once(' ').unwrap();
-            let codes: Vec<usize> = gram.bytes().map(symbol).collect();
-            counts[(codes[0] * SYMBOLS + codes[1]) * SYMBOLS + codes[2]] +=
-                count.parse::<f64>().unwrap();
+            let count: f64 = count.parse().unwrap();
+            for start in 0..4 {
+                *grams.entry(String::from(&gram[start..])).or_default() += count;
+            }
         }
-        for (context, row) in counts.chunks(SYMBOLS).enumerate() {
-            let total: f64 = row.iter().sum();
-            for (next, count) in row.iter().enumerate() {
-                let bits = (38.0 * (count + 0.1) / (total + 3.8)).log2();
-                let index = context * SYMBOLS + next;
-                assert_eq!(
-                    f64::from(STEPS[index]),
-                    (bits * STEPS_PER_BIT).round(),
-                    "entry {index}"
-                );
+        for (gram, &count) in &grams {
+            let context = next_kinds
+                .entry(String::from(&gram[..gram.len() - 1]))
+                .or_default();
+            context.0 += count;
+            context.1 += 1.0;
+        }
+        let probability = |context: &str, next: char| {
+            let mut p = 1.0 / 38.0;
+            for order in 0..=context.len() {
+                let context = &context[context.len() - order..];
+                if let Some(&(total, kinds)) = next_kinds.get(context) {
+                    let count = grams.get(&std::format!("{context}{next}")).copied().unwrap_or(0.0);
+                    p = (count - DISCOUNT).max(0.0) / total + DISCOUNT * kinds / total * p;
+                }
+            }
+            p
+        };
+        let alphabet: Vec<char> = ".abcdefghijklmnopqrstuvwxyz0123456789-".chars().collect();
+        let mut contexts: Vec<String> = grams
+            .keys()
+            .filter(|g| g.len() == 4)
+            .map(|g| String::from(&g[..3]))
+            .collect();
+        contexts.sort();
+        contexts.dedup();
+        // Unseen contexts too: a fixed stride through all of them.
+        for i in (0..38usize.pow(3)).step_by(997) {
+            contexts.push([i / 1444, i / 38 % 38, i % 38].iter().map(|&s| alphabet[s]).collect());
+        }
+        assert!(contexts.len() > 1000, "too few contexts to check");
+        for context in &contexts {
+            let base = context.bytes().fold(0, |index, b| index * SYMBOLS + code(b)) * SYMBOLS;
+            for &next in &alphabet {
+                let expected = (38.0 * probability(context, next)).log2() * STEPS_PER_BIT;
+                let expected = expected.round().clamp(-128.0, 127.0);
+                let entry = STEPS[base + code(next as u8)] as i8;
+                assert_eq!(f64::from(entry), expected, "{context:?} then {next:?}");
             }
         }
     }

@@ -4,9 +4,9 @@
 //! The default model is the one of a 2016 application: logistic regression on four lexical
 //! features of the label (length, Shannon entropy, share of vowels, count of English-word
 //! substrings). `model/lexical.toml` (build with `DGA_MODEL=model/lexical.toml`) adds what finds
-//! DGA families it was not trained on: how well a trigram model of legitimate names predicts the
+//! DGA families it was not trained on: how well a ngram model of legitimate names predicts the
 //! label, the share of it covered by words, the longest word and the fewest pieces it splits
-//! into. The word set is a minimal automaton built at compile time, the trigram table and the
+//! into. The word set is a minimal automaton built at compile time, the ngram table and the
 //! coefficients are constants. Every score comes with each feature's contribution to the
 //! log-odds.
 //!
@@ -43,7 +43,7 @@
 //! | the same against the original algorithm in the same run | 14.0–14.6× faster | 12.9–13.9× faster |
 //! | `classify()` per host name, only the model's features | 241–245 ns | 284–289 ns |
 //!
-//! Tables compiled in: the word automaton, 1.12 MB; the trigram table, 59 KB. No allocation,
+//! Tables compiled in: the word automaton, 1.12 MB; the ngram table, 59 KB. No allocation,
 //! no `std`.
 #![no_std]
 #![forbid(unsafe_code)]
@@ -59,7 +59,7 @@ mod words;
 mod serde_impl;
 
 pub use domain::{DomainError, MAX_LABEL_LEN, MAX_NAME_LEN};
-pub use features::{features, Features, TRIGRAMS_SHA256};
+pub use features::{features, Features, NGRAMS_SHA256};
 pub use model::{score, Feature, Model, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL};
 pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 

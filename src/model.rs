@@ -19,8 +19,8 @@ pub enum Feature {
     PVowels,
     /// [`Features::num_words`].
     NumWords,
-    /// [`Features::trigram_bits`].
-    TrigramBits,
+    /// [`Features::ngram_bits`].
+    NgramBits,
     /// [`Features::word_coverage`].
     WordCoverage,
     /// [`Features::longest_word`].
@@ -36,7 +36,7 @@ impl Feature {
         Feature::Entropy,
         Feature::PVowels,
         Feature::NumWords,
-        Feature::TrigramBits,
+        Feature::NgramBits,
         Feature::WordCoverage,
         Feature::LongestWord,
         Feature::Segments,
@@ -49,7 +49,7 @@ impl Feature {
             Feature::Entropy => "entropy",
             Feature::PVowels => "p_vowels",
             Feature::NumWords => "num_words",
-            Feature::TrigramBits => "trigram_bits",
+            Feature::NgramBits => "ngram_bits",
             Feature::WordCoverage => "word_coverage",
             Feature::LongestWord => "longest_word",
             Feature::Segments => "segments",
@@ -63,7 +63,7 @@ impl Feature {
             Feature::Entropy => "entropy (bits)",
             Feature::PVowels => "share of vowels",
             Feature::NumWords => "English-word substrings",
-            Feature::TrigramBits => "reads like a name (trigram bits)",
+            Feature::NgramBits => "reads like a name (ngram bits)",
             Feature::WordCoverage => "share of bytes in words",
             Feature::LongestWord => "longest word (bytes)",
             Feature::Segments => "pieces: words or single bytes",
@@ -77,7 +77,7 @@ impl Feature {
             Feature::Entropy => features.entropy,
             Feature::PVowels => features.p_vowels,
             Feature::NumWords => features.num_words as f64,
-            Feature::TrigramBits => features.trigram_bits,
+            Feature::NgramBits => features.ngram_bits,
             Feature::WordCoverage => features.word_coverage,
             Feature::LongestWord => features.longest_word as f64,
             Feature::Segments => features.segments as f64,

@@ -13,7 +13,7 @@ impl Feature {
             Feature::Entropy => "entropy",
             Feature::PVowels => "proVowels",
             Feature::NumWords => "numWords",
-            Feature::TrigramBits => "trigramBits",
+            Feature::NgramBits => "ngramBits",
             Feature::WordCoverage => "wordCoverage",
             Feature::LongestWord => "longestWord",
             Feature::Segments => "segments",

@@ -1,6 +1,6 @@
 //! Properties of `features()` over arbitrary strings, against a naive reference implementation:
 //! every substring looked up in a hash set of the same words, entropy by its textbook formula,
-//! segmentation by exhaustive dynamic programming, trigram bits from the counts file.
+//! segmentation by exhaustive dynamic programming, ngram bits from the counts file.
 
 use dga_classifier::{classify, features, score, DomainError, MODEL};
 use proptest::prelude::*;
@@ -48,20 +48,20 @@ fn reference_segmentation(s: &[u8], found: &[(usize, usize)]) -> (usize, usize) 
 
 /// `Σ log2(38 · P(c | a b))` with add-0.1 smoothing, each term rounded to an eighth of a bit,
 /// straight from the counts file.
-fn reference_trigram_bits(s: &[u8]) -> f64 {
-    /// Counts of each trigram, and of each two-byte context.
+fn reference_ngram_bits(s: &[u8]) -> f64 {
+    /// Counts of each ngram, and of each two-byte context.
     type Counts = (HashMap<Vec<u8>, f64>, HashMap<Vec<u8>, f64>);
     static COUNTS: OnceLock<Counts> = OnceLock::new();
-    let (trigrams, contexts) = COUNTS.get_or_init(|| {
-        let text = std::fs::read_to_string(env!("DGA_TRIGRAMS_PATH")).unwrap();
-        let (mut trigrams, mut contexts) = (HashMap::new(), HashMap::new());
+    let (ngrams, contexts) = COUNTS.get_or_init(|| {
+        let text = std::fs::read_to_string(env!("DGA_NGRAMS_PATH")).unwrap();
+        let (mut ngrams, mut contexts) = (HashMap::new(), HashMap::new());
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (gram, count) = line.split_once(' ').unwrap();
             let count: f64 = count.parse().unwrap();
-            *trigrams.entry(gram.as_bytes().to_vec()).or_default() += count;
+            *ngrams.entry(gram.as_bytes().to_vec()).or_default() += count;
             *contexts.entry(gram.as_bytes()[..2].to_vec()).or_default() += count;
         }
-        (trigrams, contexts)
+        (ngrams, contexts)
     });
     // Bytes outside the alphabet are one symbol, never counted; `.` is the edge.
     let symbol = |b: u8| {
@@ -79,7 +79,7 @@ fn reference_trigram_bits(s: &[u8]) -> f64 {
     padded
         .windows(3)
         .map(|gram| {
-            let count = trigrams.get(gram).copied().unwrap_or(0.0);
+            let count = ngrams.get(gram).copied().unwrap_or(0.0);
             let context = contexts.get(&gram[..2]).copied().unwrap_or(0.0);
             // The table stores eighths of a bit.
             ((38.0 * (count + 0.1) / (context + 0.1 * 38.0)).log2() * 8.0).round() / 8.0
@@ -120,11 +120,11 @@ fn check(label: &str) -> Result<(), TestCaseError> {
             covered as f64 / n as f64
         }
     );
-    let bits = reference_trigram_bits(bytes);
+    let bits = reference_ngram_bits(bytes);
     prop_assert!(
-        (f.trigram_bits - bits).abs() < 1e-9 * (1.0 + bits.abs()),
-        "trigram bits {} vs {bits}",
-        f.trigram_bits
+        (f.ngram_bits - bits).abs() < 1e-9 * (1.0 + bits.abs()),
+        "ngram bits {} vs {bits}",
+        f.ngram_bits
     );
     prop_assert!(f.num_words <= n * n.saturating_sub(1) / 2);
     prop_assert!((0.0..=1.0).contains(&f.p_vowels));

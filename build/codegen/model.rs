@@ -13,7 +13,7 @@ const FEATURES: [(&str, &str); 8] = [
     ("entropy", "Entropy"),
     ("p_vowels", "PVowels"),
     ("num_words", "NumWords"),
-    ("trigram_bits", "TrigramBits"),
+    ("ngram_bits", "NgramBits"),
     ("word_coverage", "WordCoverage"),
     ("longest_word", "LongestWord"),
     ("segments", "Segments"),
@@ -26,8 +26,8 @@ const ORIGINAL_FEATURES: [&str; 4] = ["length", "entropy", "p_vowels", "num_word
 pub struct ModelFile {
     name: String,
     pub words_sha256: String,
-    /// Required when the model uses `trigram_bits`: the table must be the one it was trained on.
-    pub trigrams_sha256: Option<String>,
+    /// Required when the model uses `ngram_bits`: the table must be the one it was trained on.
+    pub ngrams_sha256: Option<String>,
     threshold: f64,
     intercept: f64,
     /// `(Feature variant, coefficient)` in file order.
@@ -43,7 +43,7 @@ impl ModelFile {
         ModelFile {
             name: super::UNTRAINED.to_owned(),
             words_sha256: words_sha256.to_owned(),
-            trigrams_sha256: None,
+            ngrams_sha256: None,
             threshold: 1.0,
             intercept: 0.0,
             coefficients: ORIGINAL_FEATURES
@@ -54,9 +54,9 @@ impl ModelFile {
         }
     }
 
-    /// Whether a score needs the trigram table.
-    pub fn uses_trigrams(&self) -> bool {
-        self.coefficients.iter().any(|&(v, _)| v == "TrigramBits")
+    /// Whether a score needs the ngram table.
+    pub fn uses_ngrams(&self) -> bool {
+        self.coefficients.iter().any(|&(v, _)| v == "NgramBits")
     }
 
     pub fn parse(text: &str) -> Result<ModelFile, String> {
@@ -115,8 +115,8 @@ impl ModelFile {
             "words_sha256",
             take("words_sha256").ok_or_else(|| missing("words_sha256"))?,
         )?;
-        let trigrams_sha256 = take("trigrams_sha256")
-            .map(|raw| string("trigrams_sha256", raw))
+        let ngrams_sha256 = take("ngrams_sha256")
+            .map(|raw| string("ngrams_sha256", raw))
             .transpose()?;
         let mut coefficients = Vec::new();
         let mut rest = Vec::new();
@@ -141,15 +141,15 @@ impl ModelFile {
         let model = ModelFile {
             name,
             words_sha256,
-            trigrams_sha256,
+            ngrams_sha256,
             threshold,
             intercept,
             coefficients,
             validation: Some(validation),
         };
-        if model.uses_trigrams() && model.trigrams_sha256.is_none() {
+        if model.uses_ngrams() && model.ngrams_sha256.is_none() {
             return Err(String::from(
-                "the model uses `trigram_bits` but does not say which counts (`trigrams_sha256`)",
+                "the model uses `ngram_bits` but does not say which counts (`ngrams_sha256`)",
             ));
         }
         Ok(model)

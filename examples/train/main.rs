@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example train -- [--data FILE | --train FILE --valid FILE]
-//!     [--extra DIR] [--features NAME,...] [--write-trigrams FILE]
+//!     [--extra DIR]... [--features NAME,...] [--write-ngrams FILE]
 //!     [--out FILE] [--name NAME] [--seed N]
 //! ```
 //!
@@ -15,14 +15,14 @@
 //! validation rows of `--data`. The model file goes to `--out` (default `trained.toml`); the
 //! last line printed is one JSON object with the figures.
 //!
-//! `--extra DIR` adds `DIR/more-dga/<family>.txt` and `DIR/more-legit/*.txt` (host names, scored
+//! `--extra DIR` (repeatable) adds `DIR/more-dga/<family>.txt` and `DIR/more-legit/*.txt` (host names, scored
 //! by their registrable label), weights every DGA family equally, and first runs the
 //! generalisation protocol (see `protocol.rs`): leave-one-family-out recall at 1 % false
 //! positives and validation on `--data`, for these features and the original four side by side.
 //!
-//! `--write-trigrams FILE` writes the trigram counts of the legitimate training labels (the
-//! source of `Features::trigram_bits`) and stops; rebuild with them before training a model that
-//! uses `trigram_bits` (the trainer refuses a table that is not its split's).
+//! `--write-ngrams FILE` writes the 4-gram counts of the legitimate training labels (the
+//! source of `Features::ngram_bits`) and stops; rebuild with them before training a model that
+//! uses `ngram_bits` (the trainer refuses a table that is not its split's).
 //!
 //! To train for a new word list, build with it and without a model:
 //! `DGA_WORDS=my-words.txt DGA_MODEL=untrained cargo run --release --example train -- --out my-model.toml`.
@@ -42,9 +42,9 @@ const LAMBDA: f64 = 1e-5;
 struct Args {
     data: PathBuf,
     split: Option<(PathBuf, PathBuf)>,
-    extra: Option<PathBuf>,
+    extra: Vec<PathBuf>,
     features: Vec<Feature>,
-    write_trigrams: Option<PathBuf>,
+    write_ngrams: Option<PathBuf>,
     out: PathBuf,
     name: String,
     seed: u64,
@@ -54,9 +54,9 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         data: PathBuf::from("../shared/data/legit-dga_domains.csv"),
         split: None,
-        extra: None,
+        extra: Vec::new(),
         features: MODEL.coefficients.iter().map(|&(f, _)| f).collect(),
-        write_trigrams: None,
+        write_ngrams: None,
         out: PathBuf::from("trained.toml"),
         name: String::from("trained"),
         seed: 20160101,
@@ -69,9 +69,9 @@ fn parse_args() -> Result<Args, String> {
             "--data" => args.data = value()?.into(),
             "--train" => train = Some(PathBuf::from(value()?)),
             "--valid" => valid = Some(PathBuf::from(value()?)),
-            "--extra" => args.extra = Some(value()?.into()),
+            "--extra" => args.extra.push(value()?.into()),
             "--features" => args.features = parse_features(&value()?)?,
-            "--write-trigrams" => args.write_trigrams = Some(value()?.into()),
+            "--write-ngrams" => args.write_ngrams = Some(value()?.into()),
             "--out" => args.out = value()?.into(),
             "--name" => args.name = value()?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
@@ -89,9 +89,9 @@ fn parse_args() -> Result<Args, String> {
     if args.name.contains(['"', '\\']) {
         return Err(String::from("--name may not contain quotes or backslashes"));
     }
-    if args.split.is_some() && (args.extra.is_some() || args.write_trigrams.is_some()) {
+    if args.split.is_some() && (!args.extra.is_empty() || args.write_ngrams.is_some()) {
         return Err(String::from(
-            "--extra and --write-trigrams split --data themselves; they do not go with --train/--valid",
+            "--extra and --write-ngrams split --data themselves; they do not go with --train/--valid",
         ));
     }
     Ok(args)
@@ -139,32 +139,31 @@ fn run() -> Result<(), String> {
     if train.is_empty() || valid.is_empty() {
         return Err(String::from("no rows to train or validate on"));
     }
-    let (train, protocol_data) = match &args.extra {
-        Some(dir) => {
-            let data = protocol::Data::load(train, &valid, dir, args.seed)?;
-            (data.balanced_training_rows(None), Some(data))
-        }
-        None => (train, None),
+    let (train, protocol_data) = if args.extra.is_empty() {
+        (train, None)
+    } else {
+        let data = protocol::Data::load(train, &valid, &args.extra, args.seed)?;
+        (data.balanced_training_rows(None), Some(data))
     };
-    // The source of the trigram table: legitimate labels on the training side only.
+    // The source of the 4-gram table: legitimate labels on the training side only.
     let legit = match &protocol_data {
         Some(data) => data.legit_training_labels(),
         None => protocol::distinct_legit_labels(&train),
     };
-    if let Some(path) = &args.write_trigrams {
-        let counts = protocol::trigram_counts_file(&legit, args.seed);
+    if let Some(path) = &args.write_ngrams {
+        let counts = protocol::ngram_counts_file(&legit, args.seed);
         std::fs::write(path, &counts)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!(
-            "trigram counts of {} legitimate training labels written to {}; rebuild with them \
-             (DGA_TRIGRAMS, default model/trigrams.txt) before training on `trigram_bits`",
+            "4-gram counts of {} legitimate training labels written to {}; rebuild with them \
+             (DGA_NGRAMS, default model/ngrams.txt) before training on `ngram_bits`",
             legit.len(),
             path.display()
         );
         return Ok(());
     }
-    if args.features.contains(&Feature::TrigramBits) {
-        protocol::check_trigrams_compiled_in(&legit, args.seed)?;
+    if args.features.contains(&Feature::NgramBits) {
+        protocol::check_ngrams_compiled_in(&legit, args.seed)?;
     }
     if let Some(data) = &protocol_data {
         protocol::run(data, &valid, &args.features, &args.name, LAMBDA);
@@ -255,15 +254,15 @@ fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> S
         Some((train, valid)) => format!("--train {} --valid {}", train.display(), valid.display()),
         None => format!("--data {} --seed {}", args.data.display(), args.seed),
     };
-    if let Some(dir) = &args.extra {
+    for dir in &args.extra {
         command += &format!(" --extra {}", dir.display());
     }
     let features: Vec<&str> = fit.features.iter().map(|f| f.name()).collect();
     command += &format!(" --features {} --name {}", features.join(","), args.name);
-    let trigrams = if fit.features.contains(&Feature::TrigramBits) {
+    let ngrams = if fit.features.contains(&Feature::NgramBits) {
         format!(
-            "trigrams_sha256 = \"{}\"\n",
-            dga_classifier::TRIGRAMS_SHA256
+            "ngrams_sha256 = \"{}\"\n",
+            dga_classifier::NGRAMS_SHA256
         )
     } else {
         String::new()
@@ -271,7 +270,7 @@ fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> S
     let coefficients: String = terms(fit)
         .map(|(name, value)| format!("{name} = {value:?}\n"))
         .collect();
-    let weighting = if args.extra.is_some() {
+    let weighting = if !args.extra.is_empty() {
         "every DGA family weighted equally, "
     } else {
         ""
@@ -282,7 +281,7 @@ fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> S
          # train log-loss {train_logloss:.6}; threshold of max F1 on the validation rows.\n\
          name = \"{name}\"\n\
          words_sha256 = \"{words}\"\n\
-         {trigrams}\
+         {ngrams}\
          threshold = {threshold:?}\n\n\
          [coefficients]\n\
          {coefficients}\n\
