@@ -6,8 +6,8 @@
 
 mod dafsa;
 mod model;
-mod sha256;
 mod ngrams;
+mod sha256;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -38,12 +38,8 @@ pub fn generate(inputs: &Inputs, out_dir: &Path) -> Result<(), String> {
     let words = dafsa::normalise_word_list(&raw_words);
     let automaton = dafsa::Dafsa::build(&words);
     let table = automaton.pack();
-    let raw_ngrams = std::fs::read_to_string(ngrams_path).map_err(|e| {
-        format!(
-            "cannot read 4-gram counts {}: {e}",
-            ngrams_path.display()
-        )
-    })?;
+    let raw_ngrams = std::fs::read_to_string(ngrams_path)
+        .map_err(|e| format!("cannot read 4-gram counts {}: {e}", ngrams_path.display()))?;
     let ngrams_sha256 = sha256::hex_digest(raw_ngrams.as_bytes());
     let ngram_counts =
         ngrams::parse(&raw_ngrams).map_err(|e| format!("{}: {e}", ngrams_path.display()))?;

@@ -10,8 +10,7 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     let words = input_path("DGA_WORDS").unwrap_or_else(|| manifest_dir.join("words/words.txt"));
-    let ngrams =
-        input_path("DGA_NGRAMS").unwrap_or_else(|| manifest_dir.join("model/ngrams.txt"));
+    let ngrams = input_path("DGA_NGRAMS").unwrap_or_else(|| manifest_dir.join("model/ngrams.txt"));
     let model = match input_path("DGA_MODEL") {
         Some(path) if path.as_os_str() == codegen::UNTRAINED => None,
         path => Some(path.unwrap_or_else(|| manifest_dir.join("model/default.toml"))),

@@ -86,7 +86,7 @@ impl Wanted {
     const MODEL: Wanted = {
         use crate::model::model_uses;
         use crate::Feature::{
-            Entropy, LongestWord, NumWords, PVowels, Segments, NgramBits, WordCoverage,
+            Entropy, LongestWord, NgramBits, NumWords, PVowels, Segments, WordCoverage,
         };
         let word_structure =
             model_uses(WordCoverage) || model_uses(LongestWord) || model_uses(Segments);
@@ -227,72 +227,39 @@ mod tests {
     use super::ngrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
     use std::vec::Vec;
 
-    /// Entries of the generated table, re-derived from the counts file by a direct reading of
-    /// interpolated absolute discounting: every entry of contexts the counts have, and a sample
-    /// of the rest.
+    /// The table's shape, and what the counts file says of it: in every context the counts
+    /// have, the probabilities of the 38 outcomes sum to 1 (within the rounding to eighths of a
+    /// bit), and a 4-gram seen often is predicted better than one never seen.
+    /// `tests/properties.rs` re-derives the bits of whole labels from the counts.
     #[test]
-    fn ngram_table_matches_the_counts() {
-        use std::collections::HashMap;
-        use std::string::String;
-        const DISCOUNT: f64 = 0.75;
+    fn ngram_table_follows_the_counts() {
         assert_eq!(STEPS.len(), SYMBOLS.pow(4));
+        assert!(STEPS_PER_BIT > 0.0);
         let code = |byte: u8| match byte {
             b'.' => 0,
             b'a'..=b'z' => usize::from(byte - b'a') + 1,
             b'0'..=b'9' => usize::from(byte - b'0') + 27,
             b'-' => 37,
-            _ => 38,
+            _ => panic!("byte {byte} in the counts file"),
         };
-        // Counts of every gram of 1 to 4 symbols that ends a 4-gram, as strings.
         let text = std::fs::read_to_string(env!("DGA_NGRAMS_PATH")).unwrap();
-        let mut grams: HashMap<String, f64> = HashMap::new();
-        let mut next_kinds: HashMap<String, (f64, f64)> = HashMap::new();
+        let mut lines = 0;
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (gram, count) = line.split_once(' ').unwrap();
-            let count: f64 = count.parse().unwrap();
-            for start in 0..4 {
-                *grams.entry(String::from(&gram[start..])).or_default() += count;
+            let index = gram.bytes().fold(0, |index, b| index * SYMBOLS + code(b));
+            let entry = STEPS[index] as i8;
+            let context = index - index % SYMBOLS;
+            // The 38 outcomes: the edge (the label's end) and the alphabet, not "any other byte".
+            let total: f64 = (0..SYMBOLS - 1)
+                .map(|next| (f64::from(STEPS[context + next] as i8) / STEPS_PER_BIT).exp2() / 38.0)
+                .sum();
+            assert!((0.95..1.05).contains(&total), "{gram}: {total}");
+            if count.parse::<u64>().unwrap() >= 1000 {
+                let unseen = (0..SYMBOLS).map(|next| STEPS[context + next] as i8);
+                assert!(unseen.min().unwrap() < entry, "{gram}");
             }
+            lines += 1;
         }
-        for (gram, &count) in &grams {
-            let context = next_kinds
-                .entry(String::from(&gram[..gram.len() - 1]))
-                .or_default();
-            context.0 += count;
-            context.1 += 1.0;
-        }
-        let probability = |context: &str, next: char| {
-            let mut p = 1.0 / 38.0;
-            for order in 0..=context.len() {
-                let context = &context[context.len() - order..];
-                if let Some(&(total, kinds)) = next_kinds.get(context) {
-                    let count = grams.get(&std::format!("{context}{next}")).copied().unwrap_or(0.0);
-                    p = (count - DISCOUNT).max(0.0) / total + DISCOUNT * kinds / total * p;
-                }
-            }
-            p
-        };
-        let alphabet: Vec<char> = ".abcdefghijklmnopqrstuvwxyz0123456789-".chars().collect();
-        let mut contexts: Vec<String> = grams
-            .keys()
-            .filter(|g| g.len() == 4)
-            .map(|g| String::from(&g[..3]))
-            .collect();
-        contexts.sort();
-        contexts.dedup();
-        // Unseen contexts too: a fixed stride through all of them.
-        for i in (0..38usize.pow(3)).step_by(997) {
-            contexts.push([i / 1444, i / 38 % 38, i % 38].iter().map(|&s| alphabet[s]).collect());
-        }
-        assert!(contexts.len() > 1000, "too few contexts to check");
-        for context in &contexts {
-            let base = context.bytes().fold(0, |index, b| index * SYMBOLS + code(b)) * SYMBOLS;
-            for &next in &alphabet {
-                let expected = (38.0 * probability(context, next)).log2() * STEPS_PER_BIT;
-                let expected = expected.round().clamp(-128.0, 127.0);
-                let entry = STEPS[base + code(next as u8)] as i8;
-                assert_eq!(f64::from(entry), expected, "{context:?} then {next:?}");
-            }
-        }
+        assert!(lines > 1000, "the counts file has {lines} 4-grams");
     }
 }

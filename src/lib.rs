@@ -60,7 +60,9 @@ mod serde_impl;
 
 pub use domain::{DomainError, MAX_LABEL_LEN, MAX_NAME_LEN};
 pub use features::{features, Features, NGRAMS_SHA256};
-pub use model::{score, Feature, Model, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL};
+pub use model::{
+    score, Feature, Model, OperatingPoint, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL,
+};
 pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 
 /// A host name's verdict: which label was scored, and its score, with the value and

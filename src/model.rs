@@ -97,10 +97,57 @@ pub struct Model {
     /// The features the model uses, each with its coefficient in log-odds per unit, in the model
     /// file's order.
     pub coefficients: [(Feature, f64); FEATURE_COUNT],
-    /// A label is [`Verdict::Malicious`] when `P(malicious) ≥ threshold`.
+    /// [`Score::verdict`]'s threshold: a label is [`Verdict::Malicious`] when
+    /// `P(malicious) ≥ threshold`.
     pub threshold: f64,
+    /// The share of legitimate validation labels that `threshold` flags, when it is one of
+    /// [`operating_points`](Model::operating_points); `None` when it maximises F1 on the
+    /// validation rows instead, as the original's did.
+    pub threshold_false_positive_rate: Option<f64>,
+    /// Thresholds set by training for stated false-positive rates on legitimate validation
+    /// labels, strictest last; empty for a model file that names none.
+    pub operating_points: &'static [OperatingPoint],
     /// How the model did on its validation set; `None` for the untrained model.
     pub validation: Option<Validation>,
+}
+
+impl Model {
+    /// The operating point for `false_positive_rate`, if the model has one for exactly that rate.
+    ///
+    /// ```
+    /// use dga_classifier::MODEL;
+    /// for point in MODEL.operating_points {
+    ///     assert_eq!(MODEL.operating_point(point.false_positive_rate), Some(*point));
+    /// }
+    /// assert_eq!(MODEL.operating_point(0.5), None);
+    /// ```
+    pub fn operating_point(&self, false_positive_rate: f64) -> Option<OperatingPoint> {
+        self.operating_points
+            .iter()
+            .find(|point| point.false_positive_rate == false_positive_rate)
+            .copied()
+    }
+}
+
+/// A threshold chosen for a false-positive rate: on the model's legitimate validation labels,
+/// at most `false_positive_rate` of them have `P(malicious) ≥ threshold`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OperatingPoint {
+    /// The share of legitimate validation labels this threshold flags, at most.
+    pub false_positive_rate: f64,
+    /// A label is flagged when `P(malicious) ≥ threshold`.
+    pub threshold: f64,
+}
+
+impl OperatingPoint {
+    /// `score`'s verdict at this operating point, in place of the model's default.
+    pub fn verdict(&self, score: &Score) -> Verdict {
+        if score.p_malicious >= self.threshold {
+            Verdict::Malicious
+        } else {
+            Verdict::Legitimate
+        }
+    }
 }
 
 /// A model's figures on its validation set, as its training run measured them.
@@ -131,7 +178,8 @@ pub struct Score {
     /// Probability that it was not; not computed as `1 - p_malicious`, so it keeps its precision
     /// near 0.
     pub p_legitimate: f64,
-    /// `p_malicious` against the model's threshold.
+    /// `p_malicious` against the model's default threshold, [`Model::threshold`];
+    /// [`OperatingPoint::verdict`] gives it at another.
     pub verdict: Verdict,
     /// `ln(p_malicious / p_legitimate)`: the intercept plus every contribution, left to right.
     pub log_odds: f64,

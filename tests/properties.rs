@@ -46,22 +46,32 @@ fn reference_segmentation(s: &[u8], found: &[(usize, usize)]) -> (usize, usize) 
     (covered, pieces[s.len()])
 }
 
-/// `Σ log2(38 · P(c | a b))` with add-0.1 smoothing, each term rounded to an eighth of a bit,
-/// straight from the counts file.
+/// `Σ log2(38 · P(d | a b c))`, `P` interpolated absolute discounting (discount 0.75, down to
+/// the uniform 1/38), each term rounded to an eighth of a bit and kept within `i8`, straight
+/// from the counts file.
 fn reference_ngram_bits(s: &[u8]) -> f64 {
-    /// Counts of each ngram, and of each two-byte context.
-    type Counts = (HashMap<Vec<u8>, f64>, HashMap<Vec<u8>, f64>);
+    const DISCOUNT: f64 = 0.75;
+    /// Counts of every gram of 1 to 4 bytes ending a counted 4-gram, and each context's total
+    /// count and number of distinct next bytes.
+    type Counts = (HashMap<Vec<u8>, f64>, HashMap<Vec<u8>, (f64, f64)>);
     static COUNTS: OnceLock<Counts> = OnceLock::new();
-    let (ngrams, contexts) = COUNTS.get_or_init(|| {
+    let (grams, contexts) = COUNTS.get_or_init(|| {
         let text = std::fs::read_to_string(env!("DGA_NGRAMS_PATH")).unwrap();
-        let (mut ngrams, mut contexts) = (HashMap::new(), HashMap::new());
+        let mut grams: HashMap<Vec<u8>, f64> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (gram, count) = line.split_once(' ').unwrap();
             let count: f64 = count.parse().unwrap();
-            *ngrams.entry(gram.as_bytes().to_vec()).or_default() += count;
-            *contexts.entry(gram.as_bytes()[..2].to_vec()).or_default() += count;
+            for start in 0..4 {
+                *grams.entry(gram.as_bytes()[start..].to_vec()).or_default() += count;
+            }
         }
-        (ngrams, contexts)
+        let mut contexts: HashMap<Vec<u8>, (f64, f64)> = HashMap::new();
+        for (gram, &count) in &grams {
+            let context = contexts.entry(gram[..gram.len() - 1].to_vec()).or_default();
+            context.0 += count;
+            context.1 += 1.0;
+        }
+        (grams, contexts)
     });
     // Bytes outside the alphabet are one symbol, never counted; `.` is the edge.
     let symbol = |b: u8| {
@@ -71,18 +81,24 @@ fn reference_ngram_bits(s: &[u8]) -> f64 {
             b'?'
         }
     };
-    let padded: Vec<u8> = [b'.', b'.']
+    let padded: Vec<u8> = [b'.'; 3]
         .into_iter()
         .chain(s.iter().map(|&b| symbol(b)))
         .chain([b'.'])
         .collect();
     padded
-        .windows(3)
+        .windows(4)
         .map(|gram| {
-            let count = ngrams.get(gram).copied().unwrap_or(0.0);
-            let context = contexts.get(&gram[..2]).copied().unwrap_or(0.0);
-            // The table stores eighths of a bit.
-            ((38.0 * (count + 0.1) / (context + 0.1 * 38.0)).log2() * 8.0).round() / 8.0
+            let mut p = 1.0 / 38.0;
+            for order in 0..4 {
+                let context = &gram[3 - order..3];
+                if let Some(&(total, kinds)) = contexts.get(context) {
+                    let count = grams.get(&gram[3 - order..]).copied().unwrap_or(0.0);
+                    p = (count - DISCOUNT).max(0.0) / total + DISCOUNT * kinds / total * p;
+                }
+            }
+            // The table stores eighths of a bit in an `i8`.
+            ((38.0 * p).log2() * 8.0).round().clamp(-128.0, 127.0) / 8.0
         })
         .sum()
 }

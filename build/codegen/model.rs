@@ -29,6 +29,11 @@ pub struct ModelFile {
     /// Required when the model uses `ngram_bits`: the table must be the one it was trained on.
     pub ngrams_sha256: Option<String>,
     threshold: f64,
+    /// The share of legitimate validation labels `threshold` flags, when it was set for one;
+    /// `None` when it maximises F1.
+    threshold_false_positive_rate: Option<f64>,
+    /// `(false-positive rate, threshold)`, in file order.
+    operating_points: Vec<(f64, f64)>,
     intercept: f64,
     /// `(Feature variant, coefficient)` in file order.
     coefficients: Vec<(&'static str, f64)>,
@@ -45,6 +50,8 @@ impl ModelFile {
             words_sha256: words_sha256.to_owned(),
             ngrams_sha256: None,
             threshold: 1.0,
+            threshold_false_positive_rate: None,
+            operating_points: Vec::new(),
             intercept: 0.0,
             coefficients: ORIGINAL_FEATURES
                 .iter()
@@ -100,6 +107,12 @@ impl ModelFile {
         };
         let missing = |key: &str| format!("`{key}` is missing");
         let mut required_number = |key: &str| number(key, take(key).ok_or_else(|| missing(key))?);
+        let probability = |key: &str, raw: String| {
+            number(key, raw)
+                .ok()
+                .filter(|p| (0.0..=1.0).contains(p))
+                .ok_or_else(|| format!("`{key}` is not a probability"))
+        };
         let threshold = required_number("threshold")?;
         if !(0.0..=1.0).contains(&threshold) {
             return Err(format!("`threshold` = {threshold} is not a probability"));
@@ -118,9 +131,18 @@ impl ModelFile {
         let ngrams_sha256 = take("ngrams_sha256")
             .map(|raw| string("ngrams_sha256", raw))
             .transpose()?;
+        let threshold_false_positive_rate = take("threshold_false_positive_rate")
+            .map(|raw| probability("threshold_false_positive_rate", raw))
+            .transpose()?;
         let mut coefficients = Vec::new();
+        let mut operating_points = Vec::new();
         let mut rest = Vec::new();
         for (key, raw) in values {
+            if let Some(rate) = key.strip_prefix("operating_points.fpr_") {
+                let rate = probability(&key, rate.to_owned())?;
+                operating_points.push((rate, probability(&key, raw)?));
+                continue;
+            }
             match key.strip_prefix("coefficients.") {
                 Some(feature) => {
                     let variant = variant(feature).ok_or_else(|| {
@@ -143,10 +165,19 @@ impl ModelFile {
             words_sha256,
             ngrams_sha256,
             threshold,
+            threshold_false_positive_rate,
+            operating_points,
             intercept,
             coefficients,
             validation: Some(validation),
         };
+        if let Some(rate) = model.threshold_false_positive_rate {
+            if !model.operating_points.contains(&(rate, model.threshold)) {
+                return Err(format!(
+                    "`threshold_false_positive_rate` = {rate} is not an operating point with the model's `threshold`"
+                ));
+            }
+        }
         if model.uses_ngrams() && model.ngrams_sha256.is_none() {
             return Err(String::from(
                 "the model uses `ngram_bits` but does not say which counts (`ngrams_sha256`)",
@@ -166,6 +197,13 @@ impl ModelFile {
             .iter()
             .map(|(variant, value)| format!("(crate::Feature::{variant}, {value:?})"))
             .collect();
+        let operating_points: Vec<String> = self
+            .operating_points
+            .iter()
+            .map(|(rate, threshold)| {
+                format!("crate::OperatingPoint {{ false_positive_rate: {rate:?}, threshold: {threshold:?} }}")
+            })
+            .collect();
         let known: Vec<String> = FEATURES
             .iter()
             .map(|(name, variant)| format!("(\"{name}\", crate::Feature::{variant})"))
@@ -184,6 +222,8 @@ impl ModelFile {
                  intercept: {intercept:?},\n    \
                  coefficients: [{coefficients}],\n    \
                  threshold: {threshold:?},\n    \
+                 threshold_false_positive_rate: {threshold_rate:?},\n    \
+                 operating_points: &[{operating_points}],\n    \
                  validation: {validation},\n\
              }};",
             count = self.coefficients.len(),
@@ -194,6 +234,8 @@ impl ModelFile {
             intercept = self.intercept,
             coefficients = coefficients.join(", "),
             threshold = self.threshold,
+            threshold_rate = self.threshold_false_positive_rate,
+            operating_points = operating_points.join(", "),
         )
         .expect("writing to a String cannot fail");
     }

@@ -75,7 +75,7 @@ pub fn table(counts: &[f64]) -> Vec<u8> {
         by_order.push(lower);
     }
     by_order.reverse(); // by_order[k]: (k+1)-grams
-    // For every context of every order: its total count and its number of distinct next symbols.
+                        // For every context of every order: its total count and its number of distinct next symbols.
     let contexts: Vec<Vec<(f64, f64)>> = by_order
         .iter()
         .map(|grams| {

@@ -34,7 +34,7 @@ use dga_classifier::{Feature, MODEL};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use trainer::{
-    evaluate, fit_ridge_logistic, read_rows, split_by_domain, Confusion, Evaluation, Fit,
+    evaluate, fit_ridge_logistic, read_rows, split_by_domain, Confusion, Evaluation, Fit, Row,
 };
 
 const LAMBDA: f64 = 1e-5;
@@ -180,7 +180,52 @@ fn run() -> Result<(), String> {
         println!("  {name:<14} {value:>22.15}");
     }
     print_confusion(&eval);
-    std::fs::write(&args.out, model_file(&args, &fit, &eval, valid.len()))
+    let legit_valid: Vec<&Row> = match &protocol_data {
+        Some(data) => data.legit_validation_rows().iter().collect(),
+        None => valid.iter().filter(|r| !r.malicious).collect(),
+    };
+    let operating_points = operating_points(&fit, &legit_valid);
+    // With `--extra` the default verdict is the strictest operating point: real traffic is far
+    // less DGA than any training set, so a threshold of max F1 on one flags too much of it.
+    let default_point = protocol_data.as_ref().and(operating_points.last().copied());
+    println!(
+        "operating points on {} legitimate validation labels (share of each list flagged):",
+        legit_valid.len()
+    );
+    for &(rate, threshold) in &operating_points {
+        let lists = protocol_data.as_ref().map_or(&[][..], |d| d.legit_lists());
+        let shares: Vec<String> = lists
+            .iter()
+            .map(|(name, rows)| {
+                let flagged = rows
+                    .iter()
+                    .filter(|r| fit.probability(r) >= threshold)
+                    .count();
+                format!(
+                    "{name} {:.2} %",
+                    100.0 * flagged as f64 / rows.len().max(1) as f64
+                )
+            })
+            .collect();
+        let default = if default_point == Some((rate, threshold)) {
+            " (default)"
+        } else {
+            ""
+        };
+        println!(
+            "  {} % false positives: P >= {threshold:?}{default}; {}",
+            100.0 * rate,
+            shares.join(", ")
+        );
+    }
+    let file = ModelFileContents {
+        fit: &fit,
+        eval: &eval,
+        valid_rows: valid.len(),
+        operating_points: &operating_points,
+        default_point,
+    };
+    std::fs::write(&args.out, model_file(&args, &file))
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
     println!("model written to {}", args.out.display());
     let coefficients: Vec<String> = terms(&fit)
@@ -249,7 +294,42 @@ fn print_confusion(eval: &Evaluation) {
     );
 }
 
-fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> String {
+/// `(rate, threshold)` for each of the protocol's false-positive rates: the least probability at
+/// or above which at most that share of `legit` lies.
+fn operating_points(fit: &Fit, legit: &[&Row]) -> Vec<(f64, f64)> {
+    let mut probabilities: Vec<f64> = legit.iter().map(|r| fit.probability(r)).collect();
+    probabilities.sort_by(|a, b| b.total_cmp(a));
+    protocol::FALSE_POSITIVE_RATES
+        .iter()
+        .map(|&rate| {
+            let allowed = (rate * probabilities.len() as f64).floor() as usize;
+            // Just above the first label that must not be flagged.
+            let threshold = probabilities
+                .get(allowed)
+                .map_or(0.0, |p| p.next_up().min(1.0));
+            (rate, threshold)
+        })
+        .collect()
+}
+
+/// What a trained model's file says besides the command line.
+struct ModelFileContents<'a> {
+    fit: &'a Fit,
+    eval: &'a Evaluation,
+    valid_rows: usize,
+    operating_points: &'a [(f64, f64)],
+    /// The operating point of the default verdict; `None` for the max-F1 threshold.
+    default_point: Option<(f64, f64)>,
+}
+
+fn model_file(args: &Args, contents: &ModelFileContents) -> String {
+    let ModelFileContents {
+        fit,
+        eval,
+        valid_rows,
+        operating_points,
+        default_point,
+    } = *contents;
     let mut command = match &args.split {
         Some((train, valid)) => format!("--train {} --valid {}", train.display(), valid.display()),
         None => format!("--data {} --seed {}", args.data.display(), args.seed),
@@ -260,10 +340,7 @@ fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> S
     let features: Vec<&str> = fit.features.iter().map(|f| f.name()).collect();
     command += &format!(" --features {} --name {}", features.join(","), args.name);
     let ngrams = if fit.features.contains(&Feature::NgramBits) {
-        format!(
-            "ngrams_sha256 = \"{}\"\n",
-            dga_classifier::NGRAMS_SHA256
-        )
+        format!("ngrams_sha256 = \"{}\"\n", dga_classifier::NGRAMS_SHA256)
     } else {
         String::new()
     };
@@ -275,23 +352,46 @@ fn model_file(args: &Args, fit: &Fit, eval: &Evaluation, valid_rows: usize) -> S
     } else {
         ""
     };
+    let (threshold, default) = match default_point {
+        Some((rate, threshold)) => (
+            threshold,
+            format!(
+                "the default threshold flags {} % of the legitimate validation labels",
+                100.0 * rate
+            ),
+        ),
+        None => (
+            eval.threshold,
+            String::from("the default threshold maximises F1 on the validation rows"),
+        ),
+    };
+    let threshold_rate = default_point.map_or_else(String::new, |(rate, _)| {
+        format!("threshold_false_positive_rate = {rate:?}\n")
+    });
+    let points: String = operating_points
+        .iter()
+        .map(|(rate, threshold)| format!("fpr_{rate:?} = {threshold:?}\n"))
+        .collect();
     format!(
         "# Written by `cargo run --release --example train -- {command}`:\n\
          # ridge logistic regression (lambda = {LAMBDA:e}, standardised), {weighting}{steps} Newton steps,\n\
-         # train log-loss {train_logloss:.6}; threshold of max F1 on the validation rows.\n\
+         # train log-loss {train_logloss:.6}; {default}.\n\
          name = \"{name}\"\n\
          words_sha256 = \"{words}\"\n\
          {ngrams}\
-         threshold = {threshold:?}\n\n\
+         threshold = {threshold:?}\n\
+         {threshold_rate}\n\
          [coefficients]\n\
          {coefficients}\n\
+         # P(malicious) at or above which at most the named share of legitimate validation labels lies.\n\
+         [operating_points]\n\
+         {points}\n\
          [validation]\n\
          rows = {valid_rows}\nauc = {auc:?}\nerror_rate = {error_rate:?}\n",
         name = args.name,
         steps = fit.iterations,
         train_logloss = fit.train_logloss,
         words = dga_classifier::WORDS_SHA256,
-        threshold = eval.threshold,
         auc = eval.auc,
         error_rate = eval.confusion.error_rate(),
     )

@@ -36,6 +36,9 @@ pub struct Data {
     dga: Vec<(Row, bool)>,
     /// DDS training rows alone, for the original model as the library trains it.
     dds_train: Vec<Row>,
+    /// Each `more-legit` list's labels on the validation side, by file name: what share of
+    /// each list an operating point flags.
+    legit_lists: Vec<(String, Vec<Row>)>,
     /// The split's seed.
     seed: u64,
 }
@@ -68,6 +71,7 @@ impl Data {
             keep(row, false);
         }
         let mut rejected = 0;
+        let mut legit_lists = Vec::new();
         let lists = [("more-dga", true), ("more-legit", false)];
         for (dir, (subdir, malicious)) in dirs.iter().flat_map(|d| lists.map(|l| (d, l))) {
             for path in text_files(&dir.join(subdir))? {
@@ -81,6 +85,18 @@ impl Data {
                 };
                 let (rows, bad) = read_hosts(&path, &family, malicious)?;
                 rejected += bad;
+                if !malicious {
+                    let mut in_list = HashSet::new();
+                    let validation = rows
+                        .iter()
+                        .filter(|r| {
+                            !in_training_split(&r.domain, seed) && in_list.insert(&r.domain)
+                        })
+                        .cloned()
+                        .collect();
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    legit_lists.push((name.into_owned(), validation));
+                }
                 for row in &rows {
                     keep(row, true);
                 }
@@ -95,6 +111,7 @@ impl Data {
             legit_valid,
             dga,
             dds_train,
+            legit_lists,
             seed,
         })
     }
@@ -150,6 +167,16 @@ impl Data {
             .filter(|row| row.family == family)
             .partition(|row| in_training_split(&row.domain, self.seed));
         (self.legit_and_weighted([&fit_on].into_iter()), count_on)
+    }
+
+    /// The legitimate validation labels, on which operating points are set.
+    pub fn legit_validation_rows(&self) -> &[Row] {
+        &self.legit_valid
+    }
+
+    /// Each `more-legit` list's validation labels, by file name.
+    pub fn legit_lists(&self) -> &[(String, Vec<Row>)] {
+        &self.legit_lists
     }
 
     /// The distinct legitimate labels on the training side.
@@ -252,7 +279,11 @@ pub fn run(data: &Data, dds_valid: &[Row], features: &[Feature], name: &str, lam
         .take(5)
         .map(|&i| format!("{} {:.3}", families[i], recalls[0][0][i]))
         .collect();
-    println!("five worst families for {}: {}", sets[0].0, worst.join(", "));
+    println!(
+        "five worst families for {}: {}",
+        sets[0].0,
+        worst.join(", ")
+    );
 
     println!(
         "\nDDS validation ({} rows), AUC and error at the max-F1 threshold:",
@@ -351,7 +382,9 @@ pub fn ngram_counts_file(labels: &[&str], seed: u64) -> String {
             .chain([b'.'])
             .collect();
         for gram in padded.windows(4) {
-            *counts.entry([gram[0], gram[1], gram[2], gram[3]]).or_default() += 1;
+            *counts
+                .entry([gram[0], gram[1], gram[2], gram[3]])
+                .or_default() += 1;
         }
     }
     let mut text = format!(
