@@ -1,8 +1,11 @@
 //! Scores many domains from the command line.
 //!
 //! ```text
-//! cargo run --release --example classify -- [--format csv|jsonl] [--file PATH]... [DOMAIN]...
+//! cargo run --release --example classify -- [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
 //! ```
+//!
+//! `--fpr RATE` judges every name at the model's operating point for that false-positive rate
+//! (one the model file names, e.g. `0.01`) instead of its default threshold.
 //!
 //! Domains come from the arguments, from `--file` (one per line; `-` is stdin), or, with neither,
 //! from stdin. Output on stdout, in input order: CSV with a header (default) or JSON lines, the
@@ -17,7 +20,7 @@
 #[path = "support/api.rs"]
 mod api;
 
-use dga_classifier::{classify, Classification, Verdict, MODEL};
+use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -48,8 +51,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args() -> Result<(Format, Vec<Source>), String> {
+/// What the command line asks for.
+struct Options {
+    format: Format,
+    /// The operating point to judge at; the model's default threshold when `None`.
+    point: Option<OperatingPoint>,
+    sources: Vec<Source>,
+}
+
+fn parse_args() -> Result<Options, String> {
     let mut format = Format::Csv;
+    let mut point = None;
     let mut sources = Vec::new();
     let mut domains = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -61,6 +73,10 @@ fn parse_args() -> Result<(Format, Vec<Source>), String> {
                     Some("jsonl") => Format::JsonLines,
                     other => return Err(format!("--format takes csv or jsonl, not {other:?}")),
                 }
+            }
+            "--fpr" => {
+                let rate = args.next().ok_or("--fpr needs a false-positive rate")?;
+                point = Some(api::operating_point(&rate)?);
             }
             "--file" | "-f" => {
                 sources.push(Source::File(args.next().ok_or("--file needs a path")?))
@@ -76,7 +92,11 @@ fn parse_args() -> Result<(Format, Vec<Source>), String> {
     if sources.is_empty() {
         sources.push(Source::File(String::from("-")));
     }
-    Ok((format, sources))
+    Ok(Options {
+        format,
+        point,
+        sources,
+    })
 }
 
 /// Counts across all sources, and the progress line.
@@ -89,7 +109,12 @@ struct Tally {
 }
 
 fn run() -> Result<u64, String> {
-    let (format, sources) = parse_args()?;
+    let Options {
+        format,
+        point,
+        sources,
+    } = parse_args()?;
+    let job = Job { format, point };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     if format == Format::Csv {
@@ -115,9 +140,9 @@ fn run() -> Result<u64, String> {
     for source in sources {
         match source {
             Source::Arguments(domains) => {
-                score_batch("argument", 1, &domains, format, &mut out, &mut tally)?
+                score_batch("argument", 1, &domains, job, &mut out, &mut tally)?
             }
-            Source::File(path) => score_file(&path, format, &mut out, &mut tally)?,
+            Source::File(path) => score_file(&path, job, &mut out, &mut tally)?,
         }
     }
     out.flush().map_err(|e| format!("stdout: {e}"))?;
@@ -135,12 +160,14 @@ fn run() -> Result<u64, String> {
     Ok(tally.invalid)
 }
 
-fn score_file(
-    path: &str,
+/// How every line is scored and written.
+#[derive(Clone, Copy)]
+struct Job {
     format: Format,
-    out: &mut impl Write,
-    tally: &mut Tally,
-) -> Result<(), String> {
+    point: Option<OperatingPoint>,
+}
+
+fn score_file(path: &str, job: Job, out: &mut impl Write, tally: &mut Tally) -> Result<(), String> {
     let reader: Box<dyn BufRead> = if path == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -159,7 +186,7 @@ fn score_file(
         if batch.is_empty() {
             return Ok(());
         }
-        score_batch(name, first_line, &batch, format, out, tally)?;
+        score_batch(name, first_line, &batch, job, out, tally)?;
         first_line += batch.len();
     }
 }
@@ -169,7 +196,7 @@ fn score_batch(
     source: &str,
     first_line: usize,
     lines: &[String],
-    format: Format,
+    job: Job,
     out: &mut impl Write,
     tally: &mut Tally,
 ) -> Result<(), String> {
@@ -179,9 +206,7 @@ fn score_batch(
         let workers: Vec<_> = lines
             .chunks(chunk)
             .enumerate()
-            .map(|(i, part)| {
-                scope.spawn(move || render(source, first_line + i * chunk, part, format))
-            })
+            .map(|(i, part)| scope.spawn(move || render(source, first_line + i * chunk, part, job)))
             .collect();
         workers
             .into_iter()
@@ -210,12 +235,7 @@ fn score_batch(
 }
 
 /// The output of one part of a batch, its error lines and how many lines were invalid.
-fn render(
-    source: &str,
-    first_line: usize,
-    lines: &[String],
-    format: Format,
-) -> (String, String, u64) {
+fn render(source: &str, first_line: usize, lines: &[String], job: Job) -> (String, String, u64) {
     let mut out = String::with_capacity(lines.len() * 160);
     let mut errors = String::new();
     let mut invalid = 0;
@@ -224,9 +244,11 @@ fn render(
     let intercept = intercept.format(MODEL.intercept);
     for (offset, line) in lines.iter().enumerate() {
         let domain = line.trim();
-        let result = match format {
-            Format::Csv => classify(domain).map(|c| csv_row(&mut out, domain, &c, intercept)),
-            Format::JsonLines => json_line(&mut out, domain),
+        let result = match job.format {
+            Format::Csv => {
+                classify(domain).map(|c| csv_row(&mut out, domain, &c, job.point, intercept))
+            }
+            Format::JsonLines => json_line(&mut out, domain, job.point),
         };
         if let Err(e) = result {
             invalid += 1;
@@ -240,11 +262,17 @@ fn render(
     (out, errors, invalid)
 }
 
-fn csv_row(out: &mut String, domain: &str, c: &Classification, intercept: &str) {
+fn csv_row(
+    out: &mut String,
+    domain: &str,
+    c: &Classification,
+    point: Option<OperatingPoint>,
+    intercept: &str,
+) {
     let s = &c.score;
     // A valid host name has only letters, digits, '-' and '.': nothing to quote.
     out.push_str(domain);
-    out.push_str(if s.verdict == Verdict::Malicious {
+    out.push_str(if api::verdict(c, point) == Verdict::Malicious {
         ",1,malicious"
     } else {
         ",0,legitimate"
@@ -263,8 +291,12 @@ fn csv_row(out: &mut String, domain: &str, c: &Classification, intercept: &str) 
     out.push('\n');
 }
 
-fn json_line(out: &mut String, domain: &str) -> Result<(), dga_classifier::DomainError> {
-    let mut reply = api::response(&classify(domain)?);
+fn json_line(
+    out: &mut String,
+    domain: &str,
+    point: Option<OperatingPoint>,
+) -> Result<(), dga_classifier::DomainError> {
+    let mut reply = api::response(&classify(domain)?, point);
     reply["domain"] = serde_json::Value::from(domain);
     let _ = writeln!(out, "{reply}");
     Ok(())

@@ -63,7 +63,7 @@ impl Feature {
             Feature::Entropy => "entropy (bits)",
             Feature::PVowels => "share of vowels",
             Feature::NumWords => "English-word substrings",
-            Feature::NgramBits => "reads like a name (ngram bits)",
+            Feature::NgramBits => "reads like a name (4-gram bits)",
             Feature::WordCoverage => "share of bytes in words",
             Feature::LongestWord => "longest word (bytes)",
             Feature::Segments => "pieces: words or single bytes",

@@ -123,3 +123,29 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn fpr_picks_the_operating_point() {
+    let name = support::name_between_operating_points();
+    let score = dga_classifier::classify(name).unwrap().score;
+    let mut verdicts = Vec::new();
+    for point in MODEL.operating_points {
+        let rate = point.false_positive_rate.to_string();
+        let output = run(&["--fpr", &rate, name], "");
+        assert!(output.status.success(), "{output:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let row = stdout.lines().nth(1).unwrap();
+        let want = match point.verdict(&score) {
+            dga_classifier::Verdict::Malicious => ",1,malicious,",
+            dga_classifier::Verdict::Legitimate => ",0,legitimate,",
+        };
+        assert!(row.contains(want), "--fpr {rate}: {row}");
+        verdicts.push(want);
+    }
+    verdicts.dedup();
+    assert_eq!(verdicts.len(), 2, "the verdict did not change with --fpr");
+    let output = run(&["--fpr", "0.37", name], "");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("no operating point"), "{stderr}");
+}

@@ -60,6 +60,69 @@ fn classifies_by_post_and_by_get() {
 }
 
 #[test]
+fn judges_at_the_operating_point_asked_for() {
+    let server = Server::start();
+    let (status, model) = server.json("GET", "/model", b"");
+    assert_eq!(status, 200, "{model}");
+    let points = dga_classifier::MODEL.operating_points;
+    assert_eq!(
+        model["operatingPoints"].as_array().unwrap().len(),
+        points.len()
+    );
+    assert_eq!(model["threshold"], dga_classifier::MODEL.threshold);
+    let name = support::name_between_operating_points();
+    let score = dga_classifier::classify(name).unwrap().score;
+    let mut verdicts = Vec::new();
+    for point in points {
+        let rate = point.false_positive_rate;
+        let body = format!(r#"{{"domain": "{name}", "fpr": {rate}}}"#);
+        let (status, post) = server.json("POST", "/classify", body.as_bytes());
+        assert_eq!(status, 200, "{post}");
+        let (status, get) = server.json("GET", &format!("/classify?domain={name}&fpr={rate}"), b"");
+        assert_eq!(status, 200, "{get}");
+        let malicious = point.verdict(&score) == dga_classifier::Verdict::Malicious;
+        for reply in [&post, &get] {
+            assert_eq!(reply["label"], u8::from(malicious), "{rate}: {reply}");
+            assert_eq!(
+                reply["verdict"],
+                if malicious { "malicious" } else { "legitimate" }
+            );
+            assert_eq!(reply["threshold"], point.threshold);
+            assert_eq!(reply["falsePositiveRate"], rate);
+        }
+        verdicts.push(malicious);
+    }
+    assert!(
+        verdicts.contains(&true) && verdicts.contains(&false),
+        "{verdicts:?}"
+    );
+    let (status, default) = server.json("GET", &format!("/classify?domain={name}"), b"");
+    assert_eq!(status, 200);
+    assert_eq!(default["threshold"], dga_classifier::MODEL.threshold);
+    for (path, body) in [
+        (format!("/classify?domain={name}&fpr=0.37"), String::new()),
+        (format!("/classify?domain={name}&fpr=often"), String::new()),
+        (
+            String::from("/classify"),
+            format!(r#"{{"domain": "{name}", "fpr": 0.37}}"#),
+        ),
+        (
+            String::from("/classify"),
+            format!(r#"{{"domain": "{name}", "fpr": "0.01"}}"#),
+        ),
+    ] {
+        let method = if body.is_empty() { "GET" } else { "POST" };
+        let (status, reply) = server.json(method, &path, body.as_bytes());
+        assert_eq!(status, 400, "{path} {body}: {reply}");
+        assert!(
+            reply["error"].as_str().unwrap().contains("fpr")
+                || reply["error"].as_str().unwrap().contains("operating point"),
+            "{reply}"
+        );
+    }
+}
+
+#[test]
 fn bad_input_is_a_4xx_with_an_error() {
     let server = Server::start();
     let too_long = format!(r#"{{"domain": "{}"}}"#, "a".repeat(5000));

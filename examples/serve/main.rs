@@ -1,11 +1,12 @@
-//! The local server: the web page at `/` and the JSON API at `/classify`.
+//! The local server: the web page at `/`, the JSON API at `/classify`, and the model's name and
+//! operating points at `/model`.
 //!
 //! ```text
 //! cargo run --release --example serve [-- --addr 127.0.0.1:8080]
 //! ```
 //!
 //! `POST /classify` with `{"domain": "example.com"}`, or `GET /classify?domain=example.com`;
-//! see `examples/support/api.rs` for the response. Binds loopback unless told otherwise; stops
+//! `fpr` (`"fpr": 0.01` or `&fpr=0.01`) judges at another of the model's operating points. See `examples/support/api.rs` for the response. Binds loopback unless told otherwise; stops
 //! gracefully, finishing requests in flight, on SIGINT or SIGTERM.
 
 #[path = "../support/api.rs"]
@@ -47,6 +48,7 @@ async fn main() -> std::process::ExitCode {
     );
     let app = Router::new()
         .route("/", get(|| async { Html(PAGE) }))
+        .route("/model", get(|| async { Json(api::model_info()) }))
         .route("/classify", get(classify_query).post(classify_post));
     if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -83,8 +85,13 @@ async fn classify_post(body: Body) -> Response {
 }
 
 async fn classify_query(Query(query): Query<HashMap<String, String>>) -> Response {
+    let point = match query.get("fpr").map(|rate| api::operating_point(rate)) {
+        None => None,
+        Some(Ok(point)) => Some(point),
+        Some(Err(message)) => return reply(api::bad_request(message)),
+    };
     match query.get("domain") {
-        Some(domain) => reply(api::classify_domain(domain)),
+        Some(domain) => reply(api::classify_domain(domain, point)),
         None => reply(api::missing_domain()),
     }
 }

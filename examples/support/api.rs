@@ -1,17 +1,21 @@
 //! The JSON API of the examples, one code path for all of them: the Lambda function, the local
 //! server and the command-line scorer.
 //!
-//! Request: `{"domain": "<host name>"}`. Response: the original application's fields (SPEC §3:
+//! Request: `{"domain": "<host name>"}`, optionally with `"fpr": <rate>` to judge at one of the
+//! model's operating points instead of its default (the CLI's `--fpr`, the server's `fpr=`).
+//! Response: the original application's fields (SPEC §3:
 //! `label`, `class0Prob`, `class1Prob` and each term's contribution to the log-odds, from the
 //! crate's `serde` feature), plus what the original left out: the label scored, the feature
 //! values, `terms` (one entry per term of the model, in its order, for clients that show them
-//! all without knowing the model), the log-odds, the threshold and the model's name.
+//! all without knowing the model), the log-odds, `verdict`, the threshold applied and the
+//! false-positive rate it was set for (`falsePositiveRate`, null for a max-F1 threshold), and
+//! the model's name.
 //! Errors: `{"error": "<what>"}`.
 
 // Each example uses the part it needs.
 #![allow(dead_code)]
 
-use dga_classifier::{classify, Classification, MODEL};
+use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
 use serde_json::{json, Value};
 
 /// Largest request body accepted, in bytes.
@@ -32,8 +36,16 @@ pub fn classify_body(body: &[u8]) -> Reply {
         Ok(request) => request,
         Err(e) => return error(400, format!("malformed JSON: {e}")),
     };
+    let point = match request.get("fpr") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(rate)) => match operating_point(&rate.to_string()) {
+            Ok(point) => Some(point),
+            Err(message) => return bad_request(message),
+        },
+        Some(other) => return error(400, format!("`fpr` must be a number, not {other}")),
+    };
     match request.get("domain") {
-        Some(Value::String(domain)) => classify_domain(domain),
+        Some(Value::String(domain)) => classify_domain(domain, point),
         Some(other) => error(400, format!("`domain` must be a string, not {other}")),
         None => missing_domain(),
     }
@@ -60,20 +72,73 @@ pub fn method_not_allowed(allowed: &str) -> Reply {
     error(405, format!("method not allowed: use {allowed}"))
 }
 
-/// Answers for one host name.
-pub fn classify_domain(domain: &str) -> Reply {
+/// The model's operating point for the false-positive rate written in `rate` (`0.001`, `1e-3`).
+pub fn operating_point(rate: &str) -> Result<OperatingPoint, String> {
+    let available = || {
+        let rates: Vec<String> = MODEL
+            .operating_points
+            .iter()
+            .map(|p| p.false_positive_rate.to_string())
+            .collect();
+        match rates.is_empty() {
+            true => format!("model {} has no operating points", MODEL.name),
+            false => format!("model {} has {}", MODEL.name, rates.join(", ")),
+        }
+    };
+    let parsed: f64 = rate
+        .trim()
+        .parse()
+        .map_err(|_| format!("fpr {rate:?} is not a number ({})", available()))?;
+    MODEL.operating_point(parsed).ok_or_else(|| {
+        format!(
+            "no operating point at a false-positive rate of {rate} ({})",
+            available()
+        )
+    })
+}
+
+/// The verdict at `point`, or at the model's default threshold.
+pub fn verdict(c: &Classification, point: Option<OperatingPoint>) -> Verdict {
+    point.map_or(c.score.verdict, |p| p.verdict(&c.score))
+}
+
+/// The compiled-in model's name, default threshold and operating points, for clients that
+/// offer a choice (`GET /model`).
+pub fn model_info() -> Value {
+    let points: Vec<Value> = MODEL
+        .operating_points
+        .iter()
+        .map(|p| json!({ "falsePositiveRate": p.false_positive_rate, "threshold": p.threshold }))
+        .collect();
+    json!({
+        "model": MODEL.name,
+        "threshold": MODEL.threshold,
+        "falsePositiveRate": MODEL.threshold_false_positive_rate,
+        "operatingPoints": points,
+    })
+}
+
+/// Answers for one host name, judged at `point` (the model's default when `None`).
+pub fn classify_domain(domain: &str, point: Option<OperatingPoint>) -> Reply {
     match classify(domain) {
         Ok(c) => Reply {
             status: 200,
-            body: response(&c),
+            body: response(&c, point),
         },
         Err(e) => error(422, e.to_string()),
     }
 }
 
-/// The response body for a classification.
-pub fn response(c: &Classification) -> Value {
+/// The response body for a classification judged at `point` (the model's default when `None`).
+pub fn response(c: &Classification, point: Option<OperatingPoint>) -> Value {
     let mut body = serde_json::to_value(c).expect("a Classification always serialises");
+    let malicious = verdict(c, point) == Verdict::Malicious;
+    body["label"] = json!(u8::from(malicious));
+    body["verdict"] = json!(if malicious { "malicious" } else { "legitimate" });
+    let (threshold, rate) = match point {
+        Some(p) => (p.threshold, Some(p.false_positive_rate)),
+        None => (MODEL.threshold, MODEL.threshold_false_positive_rate),
+    };
     let s = &c.score;
     body["scoredLabel"] = json!(c.label.as_str());
     let mut features = serde_json::Map::new();
@@ -102,9 +167,15 @@ pub fn response(c: &Classification) -> Value {
     body["features"] = features.into();
     body["terms"] = terms.into();
     body["logOdds"] = json!(c.score.log_odds);
-    body["threshold"] = json!(MODEL.threshold);
+    body["threshold"] = json!(threshold);
+    body["falsePositiveRate"] = json!(rate);
     body["model"] = json!(MODEL.name);
     body
+}
+
+/// A 400 answer saying `message`.
+pub fn bad_request(message: String) -> Reply {
+    error(400, message)
 }
 
 fn error(status: u16, message: String) -> Reply {

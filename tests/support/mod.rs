@@ -181,3 +181,36 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A host name the compiled-in model flags at its loosest operating point and not at its
+/// strictest, so a test of `fpr` sees the choice change the verdict.
+pub fn name_between_operating_points() -> &'static str {
+    let points = dga_classifier::MODEL.operating_points;
+    assert!(
+        points.len() >= 2,
+        "the model has fewer than two operating points"
+    );
+    let (loose, strict) = (points[0], points[points.len() - 1]);
+    // Label lengths 5 to 12: short random names sit between the points of every shipped model.
+    const CANDIDATES: [&str; 12] = [
+        "x7kq2mz.duckdns.org",
+        "kzqvbw.com",
+        "qwhvjxk.net",
+        "tqpwzrbh.org",
+        "hjwzw.cn",
+        "pmdkqxvlz.com",
+        "nawozvat.com",
+        "kugkeogu.net",
+        "xohuxaoah.me",
+        "mesurnotsih.com",
+        "zyxgifnjob.ru",
+        "bcdfghjklm.com",
+    ];
+    CANDIDATES
+        .into_iter()
+        .find(|name| {
+            let score = dga_classifier::classify(name).unwrap().score;
+            loose.verdict(&score) != strict.verdict(&score)
+        })
+        .expect("no candidate lies between the operating points")
+}

@@ -1,0 +1,81 @@
+//! The compiled-in model's operating points hold on the labels they were set on: each flags at
+//! most its stated share of the legitimate validation labels, as the library scores them.
+
+#[path = "../examples/train/trainer.rs"]
+#[allow(dead_code)]
+mod trainer;
+
+#[path = "../examples/train/protocol.rs"]
+#[allow(dead_code)]
+mod protocol;
+
+use dga_classifier::{features, score, Verdict, MODEL};
+use std::path::PathBuf;
+
+const SEED: u64 = 20160101;
+
+fn shared_data(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(relative)
+}
+
+/// The legitimate validation labels the trainer set the model's operating points on: with
+/// `--extra` (a model whose default is an operating point), the protocol's; otherwise DDS's.
+fn legit_validation_labels() -> Vec<String> {
+    let rows = trainer::read_rows(&shared_data("legit-dga_domains.csv")).unwrap();
+    let (train, valid) = trainer::split_by_domain(rows, SEED);
+    if MODEL.threshold_false_positive_rate.is_none() {
+        return valid
+            .into_iter()
+            .filter(|r| !r.malicious)
+            .map(|r| r.domain)
+            .collect();
+    }
+    let extra = [shared_data(""), shared_data("extra-2026")];
+    let data = protocol::Data::load(train, &valid, &extra, SEED).unwrap();
+    data.legit_validation_rows()
+        .iter()
+        .map(|r| r.domain.clone())
+        .collect()
+}
+
+#[test]
+fn each_operating_point_flags_at_most_its_rate() {
+    assert!(
+        !MODEL.operating_points.is_empty(),
+        "{} has no operating points",
+        MODEL.name
+    );
+    let labels = legit_validation_labels();
+    assert!(labels.len() > 10_000, "{} labels", labels.len());
+    let scores: Vec<_> = labels.iter().map(|l| score(&features(l))).collect();
+    let mut previous_threshold = 0.0;
+    for point in MODEL.operating_points {
+        let flagged = scores
+            .iter()
+            .filter(|s| point.verdict(s) == Verdict::Malicious)
+            .count();
+        let share = flagged as f64 / labels.len() as f64;
+        // The trainer's probabilities and the library's may differ in the last bit: one label
+        // at the threshold may fall either way.
+        let allowed = point.false_positive_rate + 1.0 / labels.len() as f64;
+        assert!(share <= allowed, "{point:?} flags {share}");
+        // A point that flags far less than its rate would be a threshold set on other data.
+        assert!(
+            share >= 0.8 * point.false_positive_rate,
+            "{point:?} flags only {share}"
+        );
+        assert!(
+            point.threshold > previous_threshold,
+            "points run from loosest to strictest"
+        );
+        previous_threshold = point.threshold;
+    }
+    if let Some(rate) = MODEL.threshold_false_positive_rate {
+        assert_eq!(
+            MODEL.operating_point(rate).map(|p| p.threshold),
+            Some(MODEL.threshold)
+        );
+    }
+}
