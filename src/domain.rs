@@ -43,8 +43,6 @@ pub enum DomainError {
     },
     /// The last label is all digits, as in an IPv4 address; no top-level domain is.
     NumericTopLevelLabel,
-    /// The whole name is a public suffix (`co.uk`, `github.io`): there is no registrable label.
-    PublicSuffix,
     /// The label to score is punycode (`xn--`): an internationalised name, whose ASCII form is
     /// an encoding, not the words a person reads. The model knows only ASCII names, so it does
     /// not guess.
@@ -75,9 +73,6 @@ impl fmt::Display for DomainError {
             }
             DomainError::NumericTopLevelLabel => {
                 f.write_str("the last label is all digits: an IP address, not a domain name")
-            }
-            DomainError::PublicSuffix => {
-                f.write_str("the name is a public suffix: it has no registrable label to score")
             }
             DomainError::Punycode { position } => write!(
                 f,
@@ -128,19 +123,33 @@ impl<'a> HostName<'a> {
         Ok(HostName { name: lowercase })
     }
 
-    /// The label left of the public suffix, with its position: `google` in `mail.google.co.uk`.
-    /// A name of one label is its own label.
-    pub(crate) fn registrable_label(&self) -> Result<(&'a str, usize), DomainError> {
+    /// The label to score, with its position, the suffix right of it and why it was chosen
+    /// (see [`SuffixKind`]): `google` in `mail.google.co.uk`.
+    pub(crate) fn scored_label(&self) -> Result<ScoredLabel<'a>, DomainError> {
         let name = self.name;
-        let suffix_len = public_suffix_len(name.as_bytes());
-        let label_end = if suffix_len >= name.len() {
-            if name.as_bytes().contains(&b'.') {
-                return Err(DomainError::PublicSuffix);
-            }
-            name.len()
+        let bytes = name.as_bytes();
+        let (suffix_len, kind) = if !bytes.contains(&b'.') {
+            (0, SuffixKind::SingleLabel)
         } else {
-            name.len() - suffix_len - 1
+            match public_suffix(bytes) {
+                Suffix::Icann(len) if len >= name.len() => {
+                    (first_label_suffix_len(bytes), SuffixKind::IsPublicSuffix)
+                }
+                Suffix::Icann(len) => (len, SuffixKind::Icann),
+                Suffix::Private(len) if len >= name.len() => {
+                    (icann_suffix_len(bytes), SuffixKind::IsPublicSuffix)
+                }
+                Suffix::Private(len) => {
+                    let private = name.get(name.len() - len..).unwrap_or_default();
+                    if provider_named(private) {
+                        (icann_suffix_len(bytes), SuffixKind::PrivateProviderNamed)
+                    } else {
+                        (len, SuffixKind::PrivateUserNamed)
+                    }
+                }
+            }
         };
+        let label_end = name.len() - suffix_len - usize::from(suffix_len > 0);
         let head = name.get(..label_end).unwrap_or_default();
         let label_start = head.len() - last_label_len(head.as_bytes());
         let label = head.get(label_start..).unwrap_or_default();
@@ -149,8 +158,169 @@ impl<'a> HostName<'a> {
                 position: label_start,
             });
         }
-        Ok((label, label_start))
+        Ok(ScoredLabel {
+            label,
+            position: label_start,
+            suffix: name.get(name.len() - suffix_len..).unwrap_or_default(),
+            kind,
+        })
     }
+}
+
+/// The label [`HostName::scored_label`] picks, and why.
+pub(crate) struct ScoredLabel<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) position: usize,
+    pub(crate) suffix: &'a str,
+    pub(crate) kind: SuffixKind,
+}
+
+/// Why a label was the one scored: what stands right of it.
+///
+/// A DGA registers names where anyone may register one: under ICANN suffixes, and under the
+/// private suffixes of dynamic-DNS providers, free hosting and sub-registries (`duckdns.org`,
+/// `github.io`, `ru.net`). It does not get to pick the names a cloud or CDN provider gives its
+/// customers' load balancers, buckets and edges (`*.elb.amazonaws.com`, `cloudfront.net`), so
+/// there the provider's own name is scored. Which private suffixes are the provider's naming is
+/// a short list, [`PROVIDER_DOMAINS`]; every other private suffix of the Public Suffix List is
+/// taken as open to anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SuffixKind {
+    /// The label left of an ICANN suffix (`google` in `mail.google.co.uk`); also for a
+    /// top-level domain the list does not know and, without the `psl` feature, the last label.
+    Icann,
+    /// The label left of a private suffix whose names their users choose: dynamic DNS, free
+    /// hosting, sub-registries (`x7kq` in `x7kq.duckdns.org`).
+    PrivateUserNamed,
+    /// A name under a provider's private suffix ([`PROVIDER_DOMAINS`]): the provider names those
+    /// hosts, so its own label is scored (`amazonaws` in
+    /// `my-lb-1234567890.us-east-1.elb.amazonaws.com`).
+    PrivateProviderNamed,
+    /// The name is itself a public suffix (`co.uk`, `github.io`, `s3.amazonaws.com`): nobody
+    /// registers it, its operator does. The label left of its ICANN suffix is scored (`github`,
+    /// `amazonaws`; `co` in `co.uk`).
+    IsPublicSuffix,
+    /// A name of one label, scored as it is.
+    SingleLabel,
+}
+
+impl SuffixKind {
+    /// A name for APIs and logs: `icann`, `private-user-named`, `private-provider-named`,
+    /// `is-public-suffix` or `single-label`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            SuffixKind::Icann => "icann",
+            SuffixKind::PrivateUserNamed => "private-user-named",
+            SuffixKind::PrivateProviderNamed => "private-provider-named",
+            SuffixKind::IsPublicSuffix => "is-public-suffix",
+            SuffixKind::SingleLabel => "single-label",
+        }
+    }
+
+    /// Why this label was scored, in a sentence.
+    pub const fn reason(self) -> &'static str {
+        match self {
+            SuffixKind::Icann => "the registrable label, left of an ICANN public suffix",
+            SuffixKind::PrivateUserNamed => {
+                "the label left of a private suffix where anyone may register a name (dynamic DNS, hosting)"
+            }
+            SuffixKind::PrivateProviderNamed => {
+                "the provider's own label: a cloud or CDN provider names the hosts under this suffix, not the customer"
+            }
+            SuffixKind::IsPublicSuffix => {
+                "the name is a public suffix itself, run by its operator: the label left of its ICANN suffix"
+            }
+            SuffixKind::SingleLabel => "a single label, scored as it is",
+        }
+    }
+}
+
+/// The registrable domains of cloud and CDN providers whose private suffixes (every Public Suffix
+/// List private rule equal to one of them or ending in `.` and one of them) hold host names the
+/// provider generates: load balancers, API gateways, storage buckets, CDN edges, traffic
+/// managers. Each is checked by the tests to be behind at least one private rule.
+pub const PROVIDER_DOMAINS: [&str; 18] = [
+    "akamai.net",
+    "akamaiedge.net",
+    "amazonaws.com",
+    "azureedge.net",
+    "cloudapp.net",
+    "cloudflare.net",
+    "cloudfront.net",
+    "digitaloceanspaces.com",
+    "edgekey.net",
+    "elasticbeanstalk.com",
+    "fastly-edge.com",
+    "fastly.net",
+    "googleapis.com",
+    "r2.dev",
+    "trafficmanager.net",
+    "usgovcloudapp.net",
+    "usgovtrafficmanager.net",
+    "windows.net",
+];
+
+/// Whether the private suffix `suffix` is one of [`PROVIDER_DOMAINS`]' or under one.
+fn provider_named(suffix: &str) -> bool {
+    PROVIDER_DOMAINS.iter().any(|domain| {
+        suffix
+            .strip_suffix(domain)
+            .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+    })
+}
+
+/// A name's public suffix, by its length in bytes, and the list section it comes from.
+enum Suffix {
+    /// An ICANN rule, an unknown top-level domain (one label), or without `psl` the last label.
+    Icann(usize),
+    /// A private rule.
+    Private(usize),
+}
+
+/// The name's public suffix by the Public Suffix List, ICANN and private sections.
+#[cfg(feature = "psl")]
+fn public_suffix(name: &[u8]) -> Suffix {
+    use psl::Psl as _;
+    match psl::List.suffix(name) {
+        Some(suffix) if suffix.typ() == Some(psl::Type::Private) => {
+            Suffix::Private(suffix.as_bytes().len())
+        }
+        Some(suffix) => Suffix::Icann(suffix.as_bytes().len()),
+        None => Suffix::Icann(last_label_len(name)),
+    }
+}
+
+/// Without the `psl` feature, the last label is taken as the suffix.
+#[cfg(not(feature = "psl"))]
+fn public_suffix(name: &[u8]) -> Suffix {
+    Suffix::Icann(last_label_len(name))
+}
+
+/// Length of the ICANN suffix the name ends with, whatever private suffix it is also under:
+/// `com` for `a.b.elb.amazonaws.com`.
+fn icann_suffix_len(name: &[u8]) -> usize {
+    let mut rest = name;
+    loop {
+        match public_suffix(rest) {
+            Suffix::Icann(len) => return len,
+            // A private suffix is under an ICANN one: look again without its first label.
+            Suffix::Private(len) => {
+                let suffix = rest.get(rest.len() - len..).unwrap_or_default();
+                match suffix.iter().position(|&b| b == b'.') {
+                    Some(dot) => rest = suffix.get(dot + 1..).unwrap_or_default(),
+                    None => return len,
+                }
+            }
+        }
+    }
+}
+
+/// For a name that is an ICANN suffix itself (`co.uk`): all but its first label, so that label
+/// is the one scored.
+fn first_label_suffix_len(name: &[u8]) -> usize {
+    name.iter()
+        .position(|&b| b == b'.')
+        .map_or(0, |dot| name.len() - dot - 1)
 }
 
 /// What one pass over a name finds.
@@ -252,22 +422,6 @@ fn check_label(name: &[u8], start: usize, end: usize) -> Result<(), DomainError>
         [.., b'-'] => Err(DomainError::HyphenAtLabelEdge { position: end - 1 }),
         _ => Ok(()),
     }
-}
-
-/// Length in bytes of the name's public suffix, by the Public Suffix List (ICANN and private
-/// sections; a top-level domain it does not know counts as a suffix of one label).
-#[cfg(feature = "psl")]
-fn public_suffix_len(name: &[u8]) -> usize {
-    use psl::Psl as _;
-    psl::List
-        .suffix(name)
-        .map_or_else(|| last_label_len(name), |suffix| suffix.as_bytes().len())
-}
-
-/// Without the `psl` feature, the last label is taken as the suffix.
-#[cfg(not(feature = "psl"))]
-fn public_suffix_len(name: &[u8]) -> usize {
-    last_label_len(name)
 }
 
 fn last_label_len(name: &[u8]) -> usize {

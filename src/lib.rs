@@ -58,7 +58,7 @@ mod words;
 #[cfg(feature = "serde")]
 mod serde_impl;
 
-pub use domain::{DomainError, MAX_LABEL_LEN, MAX_NAME_LEN};
+pub use domain::{DomainError, SuffixKind, MAX_LABEL_LEN, MAX_NAME_LEN, PROVIDER_DOMAINS};
 pub use features::{features, Features, NGRAMS_SHA256};
 pub use model::{
     score, Feature, Model, OperatingPoint, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL,
@@ -70,33 +70,65 @@ pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 /// [`features(&c.label)`](features).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
-    /// The label that was scored, lowercased: the one left of the public suffix.
+    /// The label that was scored, lowercased: the one left of [`suffix`](Self::suffix).
     pub label: heapless::String<MAX_LABEL_LEN>,
+    /// What stands right of the scored label (`co.uk` for `mail.google.co.uk`), lowercased;
+    /// empty for a single label.
+    pub suffix: heapless::String<MAX_NAME_LEN>,
+    /// What kind of suffix that is, and so why this label was the one scored.
+    pub suffix_kind: SuffixKind,
     /// Its score under [`MODEL`].
     pub score: Score,
 }
 
-/// Scores a full host name: checks it, picks its registrable label and scores that.
+/// Scores a full host name: checks it, picks the label to score and scores that.
 ///
 /// `mail.google.co.uk` is scored as `google`: the label left of the public suffix (with the
-/// `psl` feature, by the Public Suffix List; without it, left of the last label). ASCII case
-/// and one trailing dot are ignored, as in DNS. A single label is scored as it is. What is not
-/// a host name is an error that says what is wrong; so is a punycode (`xn--`) label to score,
-/// see [`DomainError::Punycode`].
+/// `psl` feature, by the Public Suffix List; without it, left of the last label). Under a cloud
+/// or CDN provider's private suffix the provider's own label is scored, and a name that is a
+/// public suffix itself is scored by its operator's label: see [`SuffixKind`], which the result
+/// carries. ASCII case and one trailing dot are ignored, as in DNS. A single label is scored as
+/// it is. What is not a host name is an error that says what is wrong; so is a punycode
+/// (`xn--`) label to score, see [`DomainError::Punycode`].
+///
+/// ```
+/// use dga_classifier::{classify, SuffixKind};
+///
+/// let c = classify("my-lb-1234567890.us-east-1.elb.amazonaws.com").unwrap();
+/// assert_eq!((c.label.as_str(), c.suffix.as_str()), ("amazonaws", "com"));
+/// assert_eq!(c.suffix_kind, SuffixKind::PrivateProviderNamed);
+///
+/// let c = classify("x7kq2mz.duckdns.org").unwrap();
+/// assert_eq!((c.label.as_str(), c.suffix_kind), ("x7kq2mz", SuffixKind::PrivateUserNamed));
+///
+/// let c = classify("github.io").unwrap();
+/// assert_eq!((c.label.as_str(), c.suffix_kind), ("github", SuffixKind::IsPublicSuffix));
+/// ```
 ///
 /// Only the features the model uses are computed: with the default model, half of them.
 pub fn classify(domain: &str) -> Result<Classification, DomainError> {
     let mut lowercase = heapless::String::new();
     let host = domain::HostName::parse(domain, &mut lowercase)?;
-    let (label, position) = host.registrable_label()?;
+    let domain::ScoredLabel {
+        label,
+        position,
+        suffix,
+        kind,
+    } = host.scored_label()?;
     let features = features::model_features(label);
     // `parse` checked the label's length, so this cannot fail; the error keeps the code panic-free.
     let text = heapless::String::try_from(label).map_err(|_| DomainError::LabelTooLong {
         position,
         length: label.len(),
     })?;
+    // The suffix is part of a name `parse` held to MAX_NAME_LEN.
+    let suffix = heapless::String::try_from(suffix).map_err(|_| DomainError::NameTooLong {
+        length: suffix.len(),
+    })?;
     Ok(Classification {
         label: text,
+        suffix,
+        suffix_kind: kind,
         score: score(&features),
     })
 }

@@ -134,19 +134,111 @@ fn rejects_what_is_not_a_host_name() {
     }
 }
 
+/// `(host, scored label, suffix right of it, kind)`: the documented policy, case by case.
 #[test]
 #[cfg(feature = "psl")]
-fn a_public_suffix_alone_has_nothing_to_score() {
-    assert_eq!(
-        classify("co.uk").map(|c| c.label),
-        Err(DomainError::PublicSuffix)
-    );
-    assert_eq!(
-        classify("github.io").map(|c| c.label),
-        Err(DomainError::PublicSuffix)
-    );
-    // A single label is scored even if it is a top-level domain.
-    assert_eq!(label("com"), "com");
+fn the_scored_label_follows_the_suffix_policy() {
+    use dga_classifier::SuffixKind::*;
+    let cases = [
+        ("mail.google.co.uk", "google", "co.uk", Icann),
+        ("www.example.com", "example", "com", Icann),
+        ("intranet.corp", "intranet", "corp", Icann),
+        (
+            "x7kq2mz.duckdns.org",
+            "x7kq2mz",
+            "duckdns.org",
+            PrivateUserNamed,
+        ),
+        (
+            "vcyziflwluom.dyndns.org",
+            "vcyziflwluom",
+            "dyndns.org",
+            PrivateUserNamed,
+        ),
+        ("ddktn.github.io", "ddktn", "github.io", PrivateUserNamed),
+        ("91b.ru.net", "91b", "ru.net", PrivateUserNamed),
+        (
+            "my-lb-1234567890.us-east-1.elb.amazonaws.com",
+            "amazonaws",
+            "com",
+            PrivateProviderNamed,
+        ),
+        (
+            "d111111abcdef8.cloudfront.net",
+            "cloudfront",
+            "net",
+            PrivateProviderNamed,
+        ),
+        (
+            "mystorage7x2.blob.core.windows.net",
+            "windows",
+            "net",
+            PrivateProviderNamed,
+        ),
+        (
+            "myapp-42.trafficmanager.net",
+            "trafficmanager",
+            "net",
+            PrivateProviderNamed,
+        ),
+        ("co.uk", "co", "uk", IsPublicSuffix),
+        ("nhs.uk", "nhs", "uk", IsPublicSuffix),
+        ("github.io", "github", "io", IsPublicSuffix),
+        ("s3.amazonaws.com", "amazonaws", "com", IsPublicSuffix),
+        ("com", "com", "", SingleLabel),
+        ("Localhost.", "localhost", "", SingleLabel),
+    ];
+    for (host, label, suffix, kind) in cases {
+        let c = classify(host).unwrap_or_else(|e| panic!("{host}: {e}"));
+        assert_eq!(
+            (c.label.as_str(), c.suffix.as_str(), c.suffix_kind),
+            (label, suffix, kind),
+            "{host}"
+        );
+        assert_eq!(
+            c.score,
+            dga_classifier::score(&dga_classifier::features(label))
+        );
+    }
+}
+
+/// Every provider domain stands behind a private rule of the compiled-in Public Suffix List, so
+/// the list can neither hold a typo nor outlive the rule it was written for.
+#[test]
+#[cfg(feature = "psl")]
+fn every_provider_domain_is_behind_a_private_rule() {
+    // One host under a private rule of each provider, in PROVIDER_DOMAINS' order.
+    let hosts = [
+        "a1.akamai.net.akamai.net",
+        "e1.akamaiedge.net",
+        "x.s3.amazonaws.com",
+        "x.azureedge.net",
+        "x.cloudapp.net",
+        "x.cdn.cloudflare.net",
+        "x.cloudfront.net",
+        "x.nyc3.digitaloceanspaces.com",
+        "e1.edgekey.net",
+        "x.us-east-1.elasticbeanstalk.com",
+        "x.fastly-edge.com",
+        "x.freetls.fastly.net",
+        "x.googleapis.com",
+        "x.r2.dev",
+        "x.trafficmanager.net",
+        "x.usgovcloudapp.net",
+        "x.usgovtrafficmanager.net",
+        "x.blob.core.windows.net",
+    ];
+    assert_eq!(hosts.len(), dga_classifier::PROVIDER_DOMAINS.len());
+    for (host, domain) in hosts.into_iter().zip(dga_classifier::PROVIDER_DOMAINS) {
+        assert!(host.ends_with(domain), "{host} is not under {domain}");
+        let c = classify(host).unwrap();
+        assert_eq!(
+            c.suffix_kind,
+            dga_classifier::SuffixKind::PrivateProviderNamed,
+            "{host}"
+        );
+        assert_eq!(format!("{}.{}", c.label, c.suffix), domain, "{host}");
+    }
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! model's operating points instead of its default (the CLI's `--fpr`, the server's `fpr=`).
 //! Response: the original application's fields (SPEC §3:
 //! `label`, `class0Prob`, `class1Prob` and each term's contribution to the log-odds, from the
-//! crate's `serde` feature), plus what the original left out: the label scored, the feature
+//! crate's `serde` feature), plus what the original left out: the label scored, the suffix right
+//! of it with its kind and the reason that label was scored (`suffix`, `suffixKind`, `reason`), the feature
 //! values, `terms` (one entry per term of the model, in its order, for clients that show them
 //! all without knowing the model), the log-odds, `verdict`, the threshold applied and the
 //! false-positive rate it was set for (`falsePositiveRate`, null for a max-F1 threshold), and
@@ -141,6 +142,9 @@ pub fn response(c: &Classification, point: Option<OperatingPoint>) -> Value {
     };
     let s = &c.score;
     body["scoredLabel"] = json!(c.label.as_str());
+    body["suffix"] = json!(c.suffix.as_str());
+    body["suffixKind"] = json!(c.suffix_kind.name());
+    body["reason"] = json!(c.suffix_kind.reason());
     let mut features = serde_json::Map::new();
     let mut terms = vec![json!({
         "term": "intercept",

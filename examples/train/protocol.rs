@@ -102,7 +102,7 @@ impl Data {
                 }
             }
         }
-        println!("{rejected} host names not scorable (public suffixes, punycode) were left out");
+        println!("{rejected} host names not scorable (punycode labels) were left out");
         let (legit_train, legit_valid) = legit
             .into_iter()
             .partition(|row| in_training_split(&row.domain, seed));
