@@ -273,7 +273,8 @@ fn provider_named(suffix: &str) -> bool {
 enum Suffix {
     /// An ICANN rule, an unknown top-level domain (one label), or without `psl` the last label.
     Icann(usize),
-    /// A private rule.
+    /// A private rule. Only the Public Suffix List has them.
+    #[cfg_attr(not(feature = "psl"), allow(dead_code))]
     Private(usize),
 }
 

@@ -225,7 +225,6 @@ fn n_log2_n(n: usize) -> f64 {
 mod tests {
     extern crate std;
     use super::ngrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
-    use std::vec::Vec;
 
     /// The table's shape, and what the counts file says of it: in every context the counts
     /// have, the probabilities of the 38 outcomes sum to 1 (within the rounding to eighths of a
@@ -234,7 +233,6 @@ mod tests {
     #[test]
     fn ngram_table_follows_the_counts() {
         assert_eq!(STEPS.len(), SYMBOLS.pow(4));
-        assert!(STEPS_PER_BIT > 0.0);
         let code = |byte: u8| match byte {
             b'.' => 0,
             b'a'..=b'z' => usize::from(byte - b'a') + 1,

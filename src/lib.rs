@@ -92,6 +92,7 @@ pub struct Classification {
 /// (`xn--`) label to score, see [`DomainError::Punycode`].
 ///
 /// ```
+/// # #[cfg(feature = "psl")] {
 /// use dga_classifier::{classify, SuffixKind};
 ///
 /// let c = classify("my-lb-1234567890.us-east-1.elb.amazonaws.com").unwrap();
@@ -103,6 +104,7 @@ pub struct Classification {
 ///
 /// let c = classify("github.io").unwrap();
 /// assert_eq!((c.label.as_str(), c.suffix_kind), ("github", SuffixKind::IsPublicSuffix));
+/// # }
 /// ```
 ///
 /// Only the features the model uses are computed: with the default model, half of them.
