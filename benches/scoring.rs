@@ -1,7 +1,8 @@
 //! Speed of scoring, against the original algorithm in the same run.
 //!
 //! Run: `cargo bench --bench scoring` (needs `../shared/data` beside the repository); for the
-//! generalising model, `DGA_MODEL=model/lexical.toml cargo bench --bench scoring`.
+//! previous default model (the original four features), `DGA_MODEL=model/web2-dds.toml cargo
+//! bench --bench scoring`.
 //! Read: criterion prints the median time per iteration; every iteration scores all
 //! 26,593 labels of `h2o-split/valid.csv` (or 10,000 host names), so divide by that count
 //! for ns per label. `original_algorithm` is the 2016 feature code's approach (every
