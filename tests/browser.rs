@@ -200,6 +200,31 @@ fn page_shows_verdict_contributions_and_errors() {
         "Legitimate"
     );
 
+    // Each operating point of the model is offered; choosing one changes the verdict and the
+    // page says which applies.
+    let name = support::name_between_operating_points();
+    let score = dga_classifier::classify(name).unwrap().score;
+    browser.type_into(&input, name);
+    browser.wait_for_text("#model", |t| t.contains("P ≥"));
+    for point in dga_classifier::MODEL.operating_points {
+        let option = browser.find(&format!(
+            "#fpr option[value='{}']",
+            point.false_positive_rate
+        ));
+        browser.session("POST", &format!("/element/{option}/click"), json!({}));
+        let want = match point.verdict(&score) {
+            dga_classifier::Verdict::Malicious => "Malicious",
+            dga_classifier::Verdict::Legitimate => "Legitimate",
+        };
+        let percent = format!("flags {} %", 100.0 * point.false_positive_rate);
+        browser.wait_for_text("#model", |t| t.contains(&percent));
+        assert_eq!(
+            browser.wait_for_text("#verdict", |t| t == want),
+            want,
+            "{point:?}"
+        );
+    }
+
     browser.type_into(&input, "exa_mple.com");
     assert_eq!(
         browser.wait_for_text("#verdict", |t| t.starts_with('(')),

@@ -333,3 +333,34 @@ fn bad_input_is_a_4xx() {
         assert!(json(&response)["error"].is_string());
     }
 }
+
+#[test]
+fn fpr_in_the_body_picks_the_operating_point() {
+    let name = support::name_between_operating_points();
+    let score = dga_classifier::classify(name).unwrap().score;
+    let mut labels = Vec::new();
+    for point in dga_classifier::MODEL.operating_points {
+        let body = format!(
+            r#"{{"domain": "{name}", "fpr": {}}}"#,
+            point.false_positive_rate
+        );
+        let response = handler::handle(&request(Method::POST, &body));
+        assert_eq!(response.status(), 200);
+        let reply = json(&response);
+        let malicious = point.verdict(&score) == dga_classifier::Verdict::Malicious;
+        assert_eq!(reply["label"], u8::from(malicious), "{body}: {reply}");
+        assert_eq!(reply["falsePositiveRate"], point.false_positive_rate);
+        labels.push(malicious);
+    }
+    assert!(
+        labels.contains(&true) && labels.contains(&false),
+        "{labels:?}"
+    );
+    let unknown = format!(r#"{{"domain": "{name}", "fpr": 0.37}}"#);
+    let response = handler::handle(&request(Method::POST, &unknown));
+    assert_eq!(response.status(), 400);
+    assert!(json(&response)["error"]
+        .as_str()
+        .unwrap()
+        .contains("no operating point"));
+}
