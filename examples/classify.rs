@@ -8,7 +8,9 @@
 //! (one the model file names, e.g. `0.01`) instead of its default threshold.
 //!
 //! Domains come from the arguments, from `--file` (one per line; `-` is stdin), or, with neither,
-//! from stdin. Output on stdout, in input order: CSV with a header (default) or JSON lines, the
+//! from stdin. Output on stdout, in input order: CSV with a header (default: the domain, the label
+//! scored, the suffix right of it and its kind, the verdict, the probability, the log-odds, the
+//! intercept, then each feature's value and contribution in columns of their own) or JSON lines, the
 //! same JSON as the servers' (`examples/support/api.rs`) with the input `domain` added. Every
 //! invalid line is reported on stderr with its source and line number, and counted; the exit code
 //! is 0 when all lines were valid, 1 when some were not, 2 on a usage or I/O error.
@@ -121,11 +123,11 @@ fn run() -> Result<u64, String> {
         let features: String = MODEL
             .coefficients
             .iter()
-            .map(|(f, _)| [f.name(), ","].concat())
+            .map(|(f, _)| format!(",{0},{0}_contribution", f.name()))
             .collect();
         writeln!(
             out,
-            "domain,label,verdict,p_malicious,intercept,{features}log_odds"
+            "domain,scored_label,suffix,suffix_kind,verdict,p_malicious,log_odds,intercept{features}"
         )
         .map_err(|e| format!("stdout: {e}"))?;
     }
@@ -271,22 +273,29 @@ fn csv_row(
 ) {
     let s = &c.score;
     // A valid host name has only letters, digits, '-' and '.': nothing to quote.
-    out.push_str(domain);
+    for field in [domain, &c.label, &c.suffix, c.suffix_kind.name()] {
+        out.push_str(field);
+        out.push(',');
+    }
     out.push_str(if api::verdict(c, point) == Verdict::Malicious {
-        ",1,malicious"
+        "malicious"
     } else {
-        ",0,legitimate"
+        "legitimate"
     });
     // `ryu`: the same shortest round-trip digits as `Display`, several times faster, and
     // formatting was most of this program's time.
     let mut digits = ryu::Buffer::new();
-    out.push(',');
-    out.push_str(digits.format(s.p_malicious));
-    out.push(',');
-    out.push_str(intercept);
-    for value in s.terms.iter().map(|t| t.contribution).chain([s.log_odds]) {
+    for value in [s.p_malicious, s.log_odds] {
         out.push(',');
         out.push_str(digits.format(value));
+    }
+    out.push(',');
+    out.push_str(intercept);
+    for term in &s.terms {
+        for value in [term.value, term.contribution] {
+            out.push(',');
+            out.push_str(digits.format(value));
+        }
     }
     out.push('\n');
 }

@@ -29,29 +29,41 @@ fn csv_from_arguments_in_order() {
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    let features: Vec<&str> = MODEL.coefficients.iter().map(|(f, _)| f.name()).collect();
+    let features: Vec<String> = MODEL
+        .coefficients
+        .iter()
+        .map(|(f, _)| format!("{0},{0}_contribution", f.name()))
+        .collect();
     assert_eq!(
         lines[0],
         format!(
-            "domain,label,verdict,p_malicious,intercept,{},log_odds",
+            "domain,scored_label,suffix,suffix_kind,verdict,p_malicious,log_odds,intercept,{}",
             features.join(",")
         )
     );
     assert_eq!(lines.len(), 3);
     let row: Vec<&str> = lines[2].split(',').collect();
-    assert_eq!(&row[..3], ["zyxgifnjobqhzptuodmzov.ru", "1", "malicious"]);
     let c = dga_classifier::classify("zyxgifnjobqhzptuodmzov.ru").unwrap();
-    assert_eq!(row[3].parse::<f64>().unwrap(), c.score.p_malicious);
-    assert_eq!(row.len(), 6 + features.len());
-    assert_eq!(row[4].parse::<f64>().unwrap(), c.score.intercept);
-    for (i, term) in c.score.terms.iter().enumerate() {
-        assert_eq!(row[5 + i].parse::<f64>().unwrap(), term.contribution);
-    }
     assert_eq!(
-        row[5 + features.len()].parse::<f64>().unwrap(),
-        c.score.log_odds
+        &row[..5],
+        [
+            "zyxgifnjobqhzptuodmzov.ru",
+            "zyxgifnjobqhzptuodmzov",
+            "ru",
+            "icann",
+            "malicious"
+        ]
     );
-    assert!(lines[1].starts_with("google.com,0,legitimate,"));
+    let number = |i: usize| row[i].parse::<f64>().unwrap();
+    assert_eq!(number(5), c.score.p_malicious);
+    assert_eq!(number(6), c.score.log_odds);
+    assert_eq!(number(7), c.score.intercept);
+    assert_eq!(row.len(), 8 + 2 * c.score.terms.len());
+    for (i, term) in c.score.terms.iter().enumerate() {
+        assert_eq!(number(8 + 2 * i), term.value);
+        assert_eq!(number(9 + 2 * i), term.contribution);
+    }
+    assert!(lines[1].starts_with("google.com,google,com,icann,legitimate,"));
 }
 
 #[test]
@@ -105,12 +117,12 @@ fn reads_stdin_when_given_nothing_else() {
         .lines()
         .skip(1)
         .step_by(2)
-        .all(|l| l.starts_with("google.com,0,")));
+        .all(|l| l.starts_with("google.com,google,com,icann,legitimate,")));
     assert!(stdout
         .lines()
         .skip(2)
         .step_by(2)
-        .all(|l| l.starts_with("xjwqpzkvbrtmh.net,1,")));
+        .all(|l| l.starts_with("xjwqpzkvbrtmh.net,xjwqpzkvbrtmh,net,icann,malicious,")));
 }
 
 #[test]
@@ -136,8 +148,8 @@ fn fpr_picks_the_operating_point() {
         let stdout = String::from_utf8(output.stdout).unwrap();
         let row = stdout.lines().nth(1).unwrap();
         let want = match point.verdict(&score) {
-            dga_classifier::Verdict::Malicious => ",1,malicious,",
-            dga_classifier::Verdict::Legitimate => ",0,legitimate,",
+            dga_classifier::Verdict::Malicious => ",malicious,",
+            dga_classifier::Verdict::Legitimate => ",legitimate,",
         };
         assert!(row.contains(want), "--fpr {rate}: {row}");
         verdicts.push(want);
