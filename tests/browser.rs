@@ -194,6 +194,11 @@ fn page_shows_verdict_contributions_and_errors() {
         format!("{:.3}", api["logOdds"].as_f64().unwrap())
     );
 
+    // The page says which label was scored and why.
+    browser.type_into(&input, "my-lb-1234567890.us-east-1.elb.amazonaws.com");
+    let reason = browser.wait_for_text("#reason", |t| t.contains("provider"));
+    assert!(reason.contains("(com)"), "{reason}");
+
     browser.type_into(&input, "wikipedia.org");
     assert_eq!(
         browser.wait_for_text("#verdict", |t| t == "Legitimate"),
