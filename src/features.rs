@@ -71,7 +71,7 @@ struct Wanted {
     words: bool,
     /// What the walks found, put together: `word_coverage`, `longest_word` and `segments`.
     word_structure: bool,
-    /// The ngram table: `ngram_bits`.
+    /// The 4-gram table: `ngram_bits`.
     ngrams: bool,
 }
 
