@@ -13,7 +13,9 @@
 //! intercept, then each feature's value and contribution in columns of their own) or JSON lines, the
 //! same JSON as the servers' (`examples/support/api.rs`) with the input `domain` added. Every
 //! invalid line is reported on stderr with its source and line number, and counted; the exit code
-//! is 0 when all lines were valid, 1 when some were not, 2 on a usage or I/O error.
+//! is 0 when all lines were valid, 1 when some were not, 2 on a usage or I/O error. Blank lines
+//! and `#` comments are skipped; a line that is not UTF-8 or longer than any host name is reported
+//! (at most 100 bytes of it, escaped) and the run goes on.
 //!
 //! Input is read in batches of a fixed number of lines, each batch scored on every core, so
 //! memory stays constant whatever the input size. When stderr is a terminal, a progress line
@@ -42,12 +44,33 @@ enum Source {
     File(String),
 }
 
+/// Longest input line read as a whole: far more than a host name (253 bytes) with a trailing dot
+/// and the spaces around it. A longer line is reported without being held in memory.
+const MAX_LINE_BYTES: usize = 1024;
+/// How much of a bad line an error message shows.
+const ECHO_BYTES: usize = 100;
+
+const USAGE: &str = "\
+usage: classify [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
+
+Scores host names: from the arguments, from each --file (one per line; - is stdin), or from
+stdin. Blank lines and lines starting with # are skipped.
+  --format csv|jsonl  CSV with a header (default) or JSON lines, in input order
+  --fpr RATE          judge at the model's operating point for this false-positive rate
+  --file PATH, -f     read names from PATH
+  --help, -h          this text
+Exit code: 0 all lines valid, 1 some invalid (reported on stderr), 2 usage or I/O error.";
+
 fn main() -> ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(0) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(message) => {
-            eprintln!("classify: {message}");
+            eprintln!("classify: {message} (classify --help for usage)");
             ExitCode::from(2)
         }
     }
@@ -83,7 +106,6 @@ fn parse_args() -> Result<Options, String> {
             "--file" | "-f" => {
                 sources.push(Source::File(args.next().ok_or("--file needs a path")?))
             }
-            "-h" | "--help" => return Err(String::from("see the header of examples/classify.rs")),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             domain => domains.push(domain.to_owned()),
         }
@@ -117,6 +139,12 @@ fn run() -> Result<u64, String> {
         sources,
     } = parse_args()?;
     let job = Job { format, point };
+    // Every file is opened before anything is written: one that cannot be is a usage error
+    // with no output at all.
+    let inputs: Vec<Input> = sources
+        .into_iter()
+        .map(Input::open)
+        .collect::<Result<_, _>>()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     if format == Format::Csv {
@@ -139,12 +167,13 @@ fn run() -> Result<u64, String> {
         last_shown: now,
         show_progress: std::io::stderr().is_terminal(),
     };
-    for source in sources {
-        match source {
-            Source::Arguments(domains) => {
-                score_batch("argument", 1, &domains, job, &mut out, &mut tally)?
+    for input in inputs {
+        match input {
+            Input::Arguments(domains) => {
+                let lines: Vec<Line> = domains.into_iter().map(Ok).collect();
+                score_batch("argument", 1, &lines, job, &mut out, &mut tally)?
             }
-            Source::File(path) => score_file(&path, job, &mut out, &mut tally)?,
+            Input::Reader(name, reader) => score_file(&name, reader, job, &mut out, &mut tally)?,
         }
     }
     out.flush().map_err(|e| format!("stdout: {e}"))?;
@@ -153,7 +182,7 @@ fn run() -> Result<u64, String> {
     }
     let seconds = tally.started.elapsed().as_secs_f64();
     eprintln!(
-        "classify: {} domains, {} invalid, {:.1} s ({:.0} domains/s)",
+        "classify: {} lines, {} invalid, {:.1} s ({:.0} lines/s)",
         tally.domains,
         tally.invalid,
         seconds,
@@ -169,22 +198,98 @@ struct Job {
     point: Option<OperatingPoint>,
 }
 
-fn score_file(path: &str, job: Job, out: &mut impl Write, tally: &mut Tally) -> Result<(), String> {
-    let reader: Box<dyn BufRead> = if path == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
-        Box::new(std::io::BufReader::with_capacity(1 << 20, file))
-    };
-    let name = if path == "-" { "stdin" } else { path };
-    let mut lines = reader.lines();
+/// A source, opened.
+enum Input {
+    Arguments(Vec<String>),
+    Reader(String, Box<dyn BufRead>),
+}
+
+impl Input {
+    fn open(source: Source) -> Result<Input, String> {
+        Ok(match source {
+            Source::Arguments(domains) => Input::Arguments(domains),
+            Source::File(path) if path == "-" => {
+                Input::Reader(String::from("stdin"), Box::new(std::io::stdin().lock()))
+            }
+            Source::File(path) => {
+                let file = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
+                Input::Reader(
+                    path,
+                    Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
+                )
+            }
+        })
+    }
+}
+
+/// One input line: its text, or why it cannot be a host name (with the start of it, escaped).
+type Line = Result<String, String>;
+
+/// Reads the next line of at most [`MAX_LINE_BYTES`]; a longer one is skipped to its end without
+/// being kept. `None` at the end of the input.
+fn read_line(reader: &mut dyn BufRead, buffer: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
+    buffer.clear();
+    let limit = MAX_LINE_BYTES as u64 + 1;
+    if std::io::Read::take(&mut *reader, limit).read_until(b'\n', buffer)? == 0 {
+        return Ok(None);
+    }
+    if buffer.last() != Some(&b'\n') && buffer.len() > MAX_LINE_BYTES {
+        let mut length = buffer.len();
+        loop {
+            let available = reader.fill_buf()?;
+            if available.is_empty() {
+                break;
+            }
+            match available.iter().position(|&b| b == b'\n') {
+                Some(end) => {
+                    reader.consume(end + 1);
+                    length += end;
+                    break;
+                }
+                None => {
+                    let used = available.len();
+                    reader.consume(used);
+                    length += used;
+                }
+            }
+        }
+        return Ok(Some(Err(format!(
+            "a line of {length} bytes, longer than any host name: \"{}\"",
+            echo(buffer)
+        ))));
+    }
+    let line = buffer.strip_suffix(b"\n").unwrap_or(buffer);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(Some(match std::str::from_utf8(line) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => Err(format!("not UTF-8: \"{}\"", echo(line))),
+    }))
+}
+
+/// The first [`ECHO_BYTES`] of `bytes`, with anything but printable ASCII escaped.
+fn echo(bytes: &[u8]) -> String {
+    let shown = &bytes[..bytes.len().min(ECHO_BYTES)];
+    let ellipsis = if bytes.len() > ECHO_BYTES { "..." } else { "" };
+    format!("{}{ellipsis}", shown.escape_ascii())
+}
+
+fn score_file(
+    name: &str,
+    mut reader: Box<dyn BufRead>,
+    job: Job,
+    out: &mut impl Write,
+    tally: &mut Tally,
+) -> Result<(), String> {
+    let mut buffer = Vec::new();
     let mut first_line = 1;
     loop {
-        let batch: Vec<String> = lines
-            .by_ref()
-            .take(BATCH_LINES)
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("{name}: {e}"))?;
+        let mut batch = Vec::with_capacity(BATCH_LINES);
+        while batch.len() < BATCH_LINES {
+            match read_line(&mut reader, &mut buffer).map_err(|e| format!("{name}: {e}"))? {
+                Some(line) => batch.push(line),
+                None => break,
+            }
+        }
         if batch.is_empty() {
             return Ok(());
         }
@@ -197,7 +302,7 @@ fn score_file(path: &str, job: Job, out: &mut impl Write, tally: &mut Tally) -> 
 fn score_batch(
     source: &str,
     first_line: usize,
-    lines: &[String],
+    lines: &[Line],
     job: Job,
     out: &mut impl Write,
     tally: &mut Tally,
@@ -229,7 +334,7 @@ fn score_batch(
         tally.last_shown = Instant::now();
         let rate = tally.domains as f64 / tally.started.elapsed().as_secs_f64();
         eprint!(
-            "\r\x1b[K{} domains, {} invalid, {:.0} domains/s",
+            "\r\x1b[K{} lines, {} invalid, {:.0} lines/s",
             tally.domains, tally.invalid, rate
         );
     }
@@ -237,7 +342,7 @@ fn score_batch(
 }
 
 /// The output of one part of a batch, its error lines and how many lines were invalid.
-fn render(source: &str, first_line: usize, lines: &[String], job: Job) -> (String, String, u64) {
+fn render(source: &str, first_line: usize, lines: &[Line], job: Job) -> (String, String, u64) {
     let mut out = String::with_capacity(lines.len() * 160);
     let mut errors = String::new();
     let mut invalid = 0;
@@ -245,21 +350,30 @@ fn render(source: &str, first_line: usize, lines: &[String], job: Job) -> (Strin
     let mut intercept = ryu::Buffer::new();
     let intercept = intercept.format(MODEL.intercept);
     for (offset, line) in lines.iter().enumerate() {
-        let domain = line.trim();
-        let result = match job.format {
-            Format::Csv => {
-                classify(domain).map(|c| csv_row(&mut out, domain, &c, job.point, intercept))
+        let problem = match line {
+            Err(problem) => problem.clone(),
+            Ok(text) => {
+                let domain = text.trim();
+                if domain.is_empty() || domain.starts_with('#') {
+                    continue;
+                }
+                let result = match job.format {
+                    Format::Csv => classify(domain)
+                        .map(|c| csv_row(&mut out, domain, &c, job.point, intercept)),
+                    Format::JsonLines => json_line(&mut out, domain, job.point),
+                };
+                match result {
+                    Ok(()) => continue,
+                    Err(e) => format!("{e}: \"{}\"", echo(domain.as_bytes())),
+                }
             }
-            Format::JsonLines => json_line(&mut out, domain, job.point),
         };
-        if let Err(e) = result {
-            invalid += 1;
-            let _ = writeln!(
-                errors,
-                "classify: {source}:{}: {e}: {domain:?}",
-                first_line + offset
-            );
-        }
+        invalid += 1;
+        let _ = writeln!(
+            errors,
+            "classify: {source}:{}: {problem}",
+            first_line + offset
+        );
     }
     (out, errors, invalid)
 }

@@ -6,7 +6,7 @@ use dga_classifier::MODEL;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn run(args: &[&str], stdin: &str) -> Output {
+fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut child = Command::new(support::example("classify"))
         .args(args)
         .stdin(Stdio::piped())
@@ -18,7 +18,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
         .stdin
         .take()
         .unwrap()
-        .write_all(stdin.as_bytes())
+        .write_all(stdin.as_ref())
         .unwrap();
     child.wait_with_output().unwrap()
 }
@@ -89,11 +89,9 @@ fn invalid_lines_are_reported_counted_and_fail_the_run() {
         stderr.contains(&format!("{name}:2: invalid character '_' at byte 3")),
         "{stderr}"
     );
-    assert!(
-        stderr.contains(&format!("{name}:3: empty domain name")),
-        "{stderr}"
-    );
-    assert!(stderr.contains("4 domains, 2 invalid"), "{stderr}");
+    // A blank line is skipped, not invalid.
+    assert!(!stderr.contains(&format!("{name}:3:")), "{stderr}");
+    assert!(stderr.contains("4 lines, 1 invalid"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -160,4 +158,63 @@ fn fpr_picks_the_operating_point() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("no operating point"), "{stderr}");
+}
+
+#[test]
+fn junk_lines_are_reported_and_the_run_goes_on() {
+    let mut input = b"google.com\n\n# a comment\n   \nbad\xffname.com\n".to_vec();
+    input.extend(std::iter::repeat_n(b'a', 1 << 20));
+    input.extend(b"\nexa_mple.com\nwikipedia.org\r\nzyxgifnjobqhzptuodmzov.ru");
+    let output = run(&[], &input);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let domains: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        domains,
+        ["google.com", "wikipedia.org", "zyxgifnjobqhzptuodmzov.ru"]
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("stdin:")).collect();
+    assert_eq!(errors.len(), 3, "{stderr}");
+    assert!(
+        errors[0].starts_with("classify: stdin:5: not UTF-8: \"bad\\xffname.com\""),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("classify: stdin:6: a line of 1048576 bytes"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[1].len() < 200,
+        "the error echoes at most ~100 bytes: {} bytes",
+        errors[1].len()
+    );
+    assert!(
+        errors[2].starts_with("classify: stdin:7: invalid character '_'"),
+        "{}",
+        errors[2]
+    );
+}
+
+#[test]
+fn help_and_unopenable_inputs() {
+    let help = run(&["--help"], "");
+    assert_eq!(help.status.code(), Some(0));
+    let usage = String::from_utf8(help.stdout).unwrap();
+    assert!(usage.starts_with("usage: classify"), "{usage}");
+    assert!(usage.contains("--fpr RATE"), "{usage}");
+    let missing = run(&["google.com", "--file", "/nonexistent/domains.txt"], "");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(missing.stdout.is_empty(), "no header, no rows: {missing:?}");
+    let unknown = run(&["--colour"], "");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8(unknown.stderr)
+        .unwrap()
+        .contains("unknown option --colour"));
 }
