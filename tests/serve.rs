@@ -196,3 +196,25 @@ fn stops_gracefully_on_sigterm() {
         .unwrap();
     assert!(rest.contains("stopped"), "{rest:?}");
 }
+
+#[test]
+fn help_prints_usage_and_bad_arguments_exit_2() {
+    let help = Command::new(support::example("serve"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    let usage = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        usage.starts_with("usage: serve [--addr IP:PORT]"),
+        "{usage}"
+    );
+    let bad = Command::new(support::example("serve"))
+        .arg("--port")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8(bad.stderr)
+        .unwrap()
+        .contains("unknown argument"));
+}

@@ -23,12 +23,24 @@ use std::net::SocketAddr;
 
 const PAGE: &str = include_str!("index.html");
 
+const USAGE: &str = "\
+usage: serve [--addr IP:PORT]
+
+Serves the web page at /, the JSON API at /classify (POST {\"domain\": ...} or
+GET ?domain=..., with an optional fpr) and the model's operating points at /model.
+  --addr IP:PORT  where to listen (default 127.0.0.1:8080)
+  --help, -h      this text";
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
     let addr = match parse_addr() {
         Ok(addr) => addr,
         Err(message) => {
-            eprintln!("serve: {message}\nusage: serve [--addr IP:PORT]   (default 127.0.0.1:8080)");
+            eprintln!("serve: {message}\n{USAGE}");
             return std::process::ExitCode::from(2);
         }
     };
