@@ -8,19 +8,21 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// An example binary as `cargo test` built it, beside the test binaries' directory. (`cargo test`
-/// builds the examples; `cargo test --test NAME` does not: run `cargo build --examples` first.)
+/// builds the examples; `cargo test --test NAME` does not: the message says what to run.)
 pub fn example(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let binary = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(name);
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let binary = profile_dir.join("examples").join(name);
+    // The test binary's profile is the examples' too: `target/release/deps/...` was built by
+    // `cargo test --release`.
+    let release = if profile_dir.ends_with("release") {
+        " --release"
+    } else {
+        ""
+    };
     assert!(
         binary.exists(),
-        "{} is missing: run `cargo build --examples` (a full `cargo test` does)",
+        "{} is missing: run `cargo build{release} --examples` (a full `cargo test{release}` does)",
         binary.display()
     );
     binary
@@ -35,7 +37,7 @@ pub fn assert_built_with_this_model(response: &Value) {
         response["model"],
         dga_classifier::MODEL.name,
         "the example binary answered with another model than this test's: rebuild it with the \
-         same DGA_* variables (`cargo build [--release] --examples`)"
+         same DGA_* variables (`cargo build --examples`, with `--release` for `cargo test --release`)"
     );
 }
 
