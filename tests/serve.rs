@@ -218,3 +218,107 @@ fn help_prints_usage_and_bad_arguments_exit_2() {
         .unwrap()
         .contains("unknown argument"));
 }
+
+/// Sends `raw` on a new connection and reads until the server closes it, for at most `limit`:
+/// what came back, and whether the server closed the connection.
+fn exchange(addr: &str, raw: &[u8], limit: std::time::Duration) -> (String, bool) {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(raw).unwrap();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut received = Vec::new();
+    let closed = stream.read_to_end(&mut received).is_ok();
+    (String::from_utf8_lossy(&received).into_owned(), closed)
+}
+
+#[test]
+fn unknown_paths_wrong_methods_and_bad_bodies_get_json_errors() {
+    let server = Server::start();
+    let (status, head, body) = server.request("DELETE", "/classify", b"");
+    assert_eq!(status, 405);
+    let allow = head
+        .lines()
+        .find(|l| l.starts_with("allow:"))
+        .unwrap_or_default();
+    assert!(allow.contains("get") && allow.contains("post"), "{head}");
+    let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(error["error"]
+        .as_str()
+        .unwrap()
+        .contains("method not allowed"));
+    let (status, not_found) = server.json("GET", "/nowhere", b"");
+    assert_eq!(status, 404);
+    assert!(not_found["error"].as_str().unwrap().contains("not found"));
+    let (status, head, _) = server.request("POST", "/", b"");
+    assert_eq!(status, 405, "{head}");
+    // A malformed chunked body is malformed, not too large.
+    let chunked = b"POST /classify HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\
+                    Connection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n";
+    let (reply, _) = exchange(&server.addr, chunked, std::time::Duration::from_secs(10));
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+    assert!(
+        reply.contains(r#"{"error":"malformed request body"#),
+        "{reply}"
+    );
+}
+
+#[test]
+fn slow_and_idle_clients_are_closed() {
+    let server = Server::start();
+    let wait = std::time::Duration::from_secs(20);
+    // Headers that never end, and a connection that never sends anything: closed, unanswered.
+    for raw in [
+        &b"GET /classify?domain=a.com HTTP/1.1\r\nHost: x\r\nX-Slow: "[..],
+        b"",
+    ] {
+        let (reply, closed) = exchange(&server.addr, raw, wait);
+        assert!(
+            closed && reply.is_empty(),
+            "{raw:?}: closed {closed}, {reply:?}"
+        );
+    }
+    // A body that never ends: a 408 with a JSON error.
+    let stalled = b"POST /classify HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"dom";
+    let (reply, _) = exchange(&server.addr, stalled, wait);
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(
+        reply.contains(r#"{"error":"the request body did not arrive"#),
+        "{reply}"
+    );
+    // The server still answers.
+    assert_eq!(server.request("GET", "/classify?domain=a.com", b"").0, 200);
+}
+
+#[test]
+fn shutdown_ends_whatever_the_clients_hold() {
+    use std::io::Write;
+    let mut server = Server::start();
+    // One client half-way through its headers, one half-way through its body.
+    let mut held = Vec::new();
+    for raw in [
+        &b"GET /classify?domain=a.com HTTP/1.1\r\nHost: x\r\n"[..],
+        b"POST /classify HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
+    ] {
+        let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+        stream.write_all(raw).unwrap();
+        held.push(stream);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not stop while clients held half-sent requests"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status}");
+    drop(held);
+}

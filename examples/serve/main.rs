@@ -18,10 +18,27 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 const PAGE: &str = include_str!("index.html");
+
+/// How long a client has to send a request's headers, from the moment the connection is ready
+/// for one: slowloris clients and idle connections are closed after it.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a client has to send a request's body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; well under the default limit of 1,024 open files.
+const MAX_CONNECTIONS: usize = 768;
+/// How long a shutdown waits for connections to finish before it drops them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 const USAGE: &str = "\
 usage: serve [--addr IP:PORT]
@@ -59,18 +76,70 @@ async fn main() -> std::process::ExitCode {
         dga_classifier::MODEL.name
     );
     let app = Router::new()
-        .route("/", get(|| async { Html(PAGE) }))
-        .route("/model", get(|| async { Json(api::model_info()) }))
-        .route("/classify", get(classify_query).post(classify_post));
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("serve: {e}");
-        return std::process::ExitCode::FAILURE;
-    }
+        .route(
+            "/",
+            get(|| async { Html(PAGE) })
+                .fallback(|| async { reply(api::method_not_allowed("GET")) }),
+        )
+        .route(
+            "/model",
+            get(|| async { Json(api::model_info()) })
+                .fallback(|| async { reply(api::method_not_allowed("GET")) }),
+        )
+        .route(
+            "/classify",
+            get(classify_query)
+                .post(classify_post)
+                .fallback(|| async { reply(api::method_not_allowed("GET, POST")) }),
+        )
+        .fallback(|| async { reply(api::not_found()) });
+    serve(listener, app).await;
     println!("dga-classifier: stopped");
     std::process::ExitCode::SUCCESS
+}
+
+/// Accepts connections until a signal, each under the timeouts and the connection limit, then
+/// lets those open finish for at most [`SHUTDOWN_GRACE`].
+async fn serve(listener: tokio::net::TcpListener, app: Router) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut signal => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was accepted: go on.
+                Err(e) => {
+                    eprintln!("serve: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that goes away or times out ends its connection; nothing to report.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        eprintln!("serve: connections still open after {SHUTDOWN_GRACE:?}, dropped");
+    }
 }
 
 fn parse_addr() -> Result<SocketAddr, String> {
@@ -90,10 +159,25 @@ fn parse_addr() -> Result<SocketAddr, String> {
 
 async fn classify_post(body: Body) -> Response {
     // One byte over the limit is enough to know the body is too long.
-    match to_bytes(body, api::MAX_BODY_BYTES + 1).await {
-        Ok(bytes) => reply(api::classify_body(&bytes)),
-        Err(_) => reply(api::body_too_large()),
+    let read = tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, api::MAX_BODY_BYTES + 1));
+    match read.await {
+        Ok(Ok(bytes)) => reply(api::classify_body(&bytes)),
+        Ok(Err(e)) if over_limit(&e) => reply(api::body_too_large()),
+        Ok(Err(e)) => reply(api::bad_request(format!("malformed request body: {e}"))),
+        Err(_) => reply(api::body_timeout(BODY_TIMEOUT)),
     }
+}
+
+/// Whether reading a body failed because it was longer than the limit, not malformed.
+fn over_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 async fn classify_query(Query(query): Query<HashMap<String, String>>) -> Response {

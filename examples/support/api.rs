@@ -68,9 +68,25 @@ pub fn body_too_large() -> Reply {
     )
 }
 
-/// The answer to a method other than `allowed`.
+/// The answer to a method other than `allowed` (its `Allow` header is the server's to add).
 pub fn method_not_allowed(allowed: &str) -> Reply {
     error(405, format!("method not allowed: use {allowed}"))
+}
+
+/// The answer to a path the server does not have.
+pub fn not_found() -> Reply {
+    error(
+        404,
+        String::from("not found: the API is POST or GET /classify, and GET /model"),
+    )
+}
+
+/// The answer to a body not sent within `limit`.
+pub fn body_timeout(limit: std::time::Duration) -> Reply {
+    error(
+        408,
+        format!("the request body did not arrive within {limit:?}"),
+    )
 }
 
 /// The model's operating point for the false-positive rate written in `rate` (`0.001`, `1e-3`).
