@@ -35,7 +35,8 @@ const PAGE: &str = include_str!("index.html");
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a client has to send a request's body.
 const BODY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections served at once; well under the default limit of 1,024 open files.
+/// Connections served at once when the process's limit of open files cannot be read: well under
+/// the usual default of 1,024.
 const MAX_CONNECTIONS: usize = 768;
 /// How long a shutdown waits for connections to finish before it drops them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -101,7 +102,7 @@ async fn main() -> std::process::ExitCode {
 /// Accepts connections until a signal, each under the timeouts and the connection limit, then
 /// lets those open finish for at most [`SHUTDOWN_GRACE`].
 async fn serve(listener: tokio::net::TcpListener, app: Router) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let slots = Arc::new(Semaphore::new(connection_limit()));
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -140,6 +141,18 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
     {
         eprintln!("serve: connections still open after {SHUTDOWN_GRACE:?}, dropped");
     }
+}
+
+/// Three quarters of the soft limit of open files (the rest for the listener, logs and the
+/// runtime), read from `/proc/self/limits`; [`MAX_CONNECTIONS`] where that cannot be read.
+fn connection_limit() -> usize {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse::<usize>().ok());
+    soft.map_or(MAX_CONNECTIONS, |files| (files / 4 * 3).max(1))
 }
 
 fn parse_addr() -> Result<SocketAddr, String> {
