@@ -2,7 +2,8 @@
 # Load test of the local server: `bash benches/load.sh [seconds per run, default 10]`.
 #
 # Starts the release `serve` example on a free loopback port, then runs wrk (Debian's `wrk`)
-# with POST /classify at 1, 16 and 128 connections, each for a bounded time. Reads: Requests/sec,
+# with POST /classify at 1, 16 and 128 connections, each for a bounded time, and 128 again while
+# 2,000 slowloris connections (a header line every 4 s, reopened when closed) are held open. Reads: Requests/sec,
 # and the latency percentiles (50 %, 99 %) under "Latency Distribution"; non-2xx or socket errors
 # are printed by wrk when there are any. Bounded: every run stops by itself, and so does the
 # server at the end. Traffic goes to 127.0.0.1 only.
@@ -40,3 +41,35 @@ for connections in 1 16 128; do
   echo "=== $connections connection(s), $threads thread(s), ${seconds}s"
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$script" "$url/classify"
 done
+
+echo "=== 128 connections, 2 threads, ${seconds}s, with 2,000 slowloris connections held open"
+python3 - "${url##*:}" "$(( seconds + 6 ))" <<'PY' &
+# A bounded slowloris: 2,000 connections to the server's loopback port, each sending one more
+# header line every 4 s and reopened when the server closes it; stops after the given seconds.
+import socket, sys, time
+port, seconds = int(sys.argv[1]), float(sys.argv[2])
+def connect():
+    try:
+        s = socket.create_connection(("127.0.0.1", port))
+        s.setblocking(False)
+        s.send(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        return s
+    except OSError:
+        return None
+held = [connect() for _ in range(2000)]
+end, reopened = time.time() + seconds, 0
+while time.time() < end:
+    time.sleep(4)
+    for i, s in enumerate(held):
+        try:
+            s.send(b"X-Slow: 1\r\n")
+        except (OSError, AttributeError):
+            if s is not None:
+                s.close()
+            held[i], reopened = connect(), reopened + 1
+print(f"slowloris: {reopened} connections closed by the server and reopened")
+PY
+slowloris=$!
+sleep 3
+wrk -t2 -c128 -d"${seconds}s" --latency -s "$script" "$url/classify"
+wait $slowloris
