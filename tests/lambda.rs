@@ -315,6 +315,7 @@ fn preflight_and_other_methods() {
     );
     let get = handler::handle(&request(Method::GET, ""));
     assert_eq!(get.status(), 405);
+    assert_eq!(get.headers()["allow"], "POST, OPTIONS");
     assert!(json(&get)["error"].as_str().unwrap().contains("POST"));
 }
 

@@ -19,9 +19,12 @@ pub fn handle(request: &Request) -> Response<Body> {
         _ => api::method_not_allowed("POST"),
     };
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let builder = Response::builder()
+    let mut builder = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json");
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        builder = builder.header(header::ALLOW, "POST, OPTIONS");
+    }
     cors(builder, Body::Text(reply.body.to_string()))
 }
 
