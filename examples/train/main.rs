@@ -297,16 +297,18 @@ fn print_confusion(eval: &Evaluation) {
 /// `(rate, threshold)` for each of the protocol's false-positive rates: the least probability at
 /// or above which at most that share of `legit` lies.
 fn operating_points(fit: &Fit, legit: &[&Row]) -> Vec<(f64, f64)> {
-    let mut probabilities: Vec<f64> = legit.iter().map(|r| fit.probability(r)).collect();
-    probabilities.sort_by(|a, b| b.total_cmp(a));
+    let probabilities: Vec<f64> = legit.iter().map(|r| fit.probability(r)).collect();
     protocol::FALSE_POSITIVE_RATES
         .iter()
         .map(|&rate| {
-            let allowed = (rate * probabilities.len() as f64).floor() as usize;
-            // Just above the first label that must not be flagged.
-            let threshold = probabilities
-                .get(allowed)
-                .map_or(0.0, |p| p.next_up().min(1.0));
+            // The protocol flags labels above this; a model flags them at or above its
+            // threshold, so the threshold is the next number up.
+            let first_unflagged =
+                protocol::threshold_at_false_positive_rate(probabilities.clone(), rate);
+            let threshold = match first_unflagged.is_finite() {
+                true => first_unflagged.next_up().min(1.0),
+                false => 0.0,
+            };
             (rate, threshold)
         })
         .collect()
