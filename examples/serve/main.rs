@@ -6,8 +6,15 @@
 //! ```
 //!
 //! `POST /classify` with `{"domain": "example.com"}`, or `GET /classify?domain=example.com`;
-//! `fpr` (`"fpr": 0.01` or `&fpr=0.01`) judges at another of the model's operating points. See `examples/support/api.rs` for the response. Binds loopback unless told otherwise; stops
-//! gracefully, finishing requests in flight, on SIGINT or SIGTERM.
+//! `fpr` (`"fpr": 0.01` or `&fpr=0.01`) judges at another of the model's operating points. See
+//! `examples/support/api.rs` for the response. Binds loopback unless told otherwise.
+//!
+//! Hard to lock out: a client has [`HEADER_TIMEOUT`] to send a request's headers (an idle
+//! keep-alive connection too) and [`BODY_TIMEOUT`] for its body, and at most three quarters of
+//! the process's open-file limit of connections are served at once; further ones wait in the
+//! kernel's backlog until a slot frees. On SIGINT or SIGTERM it stops accepting and lets the open
+//! connections finish for at most [`SHUTDOWN_GRACE`], whatever the clients hold. Every error is
+//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method.
 
 #[path = "../support/api.rs"]
 mod api;
