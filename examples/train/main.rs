@@ -192,18 +192,26 @@ fn run() -> Result<(), String> {
         "operating points on {} legitimate validation labels (share of each list flagged):",
         legit_valid.len()
     );
+    // Each legitimate list's probabilities, computed once for every operating point.
+    let lists: Vec<(&str, Vec<f64>)> = protocol_data
+        .as_ref()
+        .map_or(&[][..], |d| d.legit_lists())
+        .iter()
+        .map(|(name, rows)| {
+            (
+                name.as_str(),
+                rows.iter().map(|r| fit.probability(r)).collect(),
+            )
+        })
+        .collect();
     for &(rate, threshold) in &operating_points {
-        let lists = protocol_data.as_ref().map_or(&[][..], |d| d.legit_lists());
         let shares: Vec<String> = lists
             .iter()
-            .map(|(name, rows)| {
-                let flagged = rows
-                    .iter()
-                    .filter(|r| fit.probability(r) >= threshold)
-                    .count();
+            .map(|(name, probabilities)| {
+                let flagged = probabilities.iter().filter(|&&p| p >= threshold).count();
                 format!(
                     "{name} {:.2} %",
-                    100.0 * flagged as f64 / rows.len().max(1) as f64
+                    100.0 * flagged as f64 / probabilities.len().max(1) as f64
                 )
             })
             .collect();
