@@ -12,9 +12,9 @@ cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release --example serve
+cargo build --release --bin serve
 out=$(mktemp)
-target/release/examples/serve --addr 127.0.0.1:0 > "$out" &
+target/release/serve --addr 127.0.0.1:0 > "$out" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$out" "$script"' EXIT
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done

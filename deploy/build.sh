@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(uname -m)" = x86_64 ] || { echo "build on x86_64, or change Architectures in template.yaml" >&2; exit 1; }
 
-cargo build --release --example lambda
+cargo build --release --bin lambda
 mkdir -p target/lambda
-cp target/release/examples/lambda target/lambda/bootstrap
+cp target/release/lambda target/lambda/bootstrap
 strip target/lambda/bootstrap
 
 newest=$(objdump -T target/lambda/bootstrap | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)

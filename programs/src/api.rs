@@ -13,9 +13,6 @@
 //! the model's name.
 //! Errors: `{"error": "<what>"}`.
 
-// Each example uses the part it needs.
-#![allow(dead_code)]
-
 use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
 use serde_json::{json, Value};
 

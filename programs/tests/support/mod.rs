@@ -1,4 +1,4 @@
-//! What the tests of the programs share: running an example binary, and a small HTTP/1.1 client.
+//! What the tests of the programs share: the local server, and a small HTTP/1.1 client.
 #![allow(dead_code)] // each test file uses its own part
 
 use serde_json::Value;
@@ -7,37 +7,14 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// An example binary as `cargo test` built it, beside the test binaries' directory. (`cargo test`
-/// builds the examples; `cargo test --test NAME` does not: the message says what to run.)
-pub fn example(name: &str) -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let binary = profile_dir.join("examples").join(name);
-    // The test binary's profile is the examples' too: `target/release/deps/...` was built by
-    // `cargo test --release`.
-    let release = if profile_dir.ends_with("release") {
-        " --release"
-    } else {
-        ""
-    };
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo build{release} --examples` (a full `cargo test{release}` does)",
-        binary.display()
-    );
-    binary
-}
-
-/// Checks a program's response names the model this test was built with. A program built with
-/// another `DGA_MODEL` (say, by `DGA_MODEL=... cargo build --examples` before a plain
-/// `cargo test --test NAME`, which does not rebuild it) would fail every score comparison after
-/// this one, with nothing to say why.
+/// Checks a program's response names the model this test was built with: cargo builds the
+/// binaries of a test's package with the test, under the same `DGA_*` variables, so any other
+/// name means the binary is not the one this test was built beside.
 pub fn assert_built_with_this_model(response: &Value) {
     assert_eq!(
         response["model"],
         dga_classifier::MODEL.name,
-        "the example binary answered with another model than this test's: rebuild it with the \
-         same DGA_* variables (`cargo build --examples`, with `--release` for `cargo test --release`)"
+        "the program answered with another model than this test's"
     );
 }
 
@@ -132,7 +109,7 @@ pub fn http_json(addr: &str, method: &str, path: &str, body: &Value) -> (u16, Va
     )
 }
 
-/// A running `serve` example, stopped (SIGTERM) when dropped.
+/// A running `serve` program, stopped (SIGTERM) when dropped.
 pub struct Server {
     pub child: Child,
     pub addr: String,
@@ -140,7 +117,11 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        let mut child = Command::new(example("serve"))
+        // Only the programs' own tests have the server; the Lambda's share the rest of this file.
+        let Some(serve) = option_env!("CARGO_BIN_EXE_serve") else {
+            panic!("the serve binary is built for the programs' tests only")
+        };
+        let mut child = Command::new(serve)
             .args(["--addr", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .spawn()

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
-    let mut child = Command::new(support::example("classify"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_classify"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,7 +1,7 @@
 //! Scores many domains from the command line.
 //!
 //! ```text
-//! cargo run --release --example classify -- [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
+//! cargo run --release --bin classify -- [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
 //! ```
 //!
 //! `--fpr RATE` judges every name at the model's operating point for that false-positive rate
@@ -11,7 +11,7 @@
 //! from stdin. Output on stdout, in input order: CSV with a header (default: the domain, the label
 //! scored, the suffix right of it and its kind, the verdict, the probability, the log-odds, the
 //! intercept, then each feature's value and contribution in columns of their own) or JSON lines, the
-//! same JSON as the servers' (`examples/support/api.rs`) with the input `domain` added. Every
+//! same JSON as the servers' (`programs/src/api.rs`) with the input `domain` added. Every
 //! invalid line is reported on stderr with its source and line number, and counted; the exit code
 //! is 0 when all lines were valid, 1 when some were not, 2 on a usage or I/O error. Blank lines
 //! and `#` comments are skipped; a line that is not UTF-8 or longer than any host name is reported
@@ -21,8 +21,7 @@
 //! memory stays constant whatever the input size. When stderr is a terminal, a progress line
 //! shows the count and rate.
 
-#[path = "support/api.rs"]
-mod api;
+use dga_api as api;
 
 use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
 use std::fmt::Write as _;

@@ -1,4 +1,4 @@
-//! The local server, for real: the built `serve` example on a loopback port, spoken to over TCP.
+//! The local server, for real: the built `serve` program on a loopback port, spoken to over TCP.
 
 mod support;
 
@@ -199,7 +199,7 @@ fn stops_gracefully_on_sigterm() {
 
 #[test]
 fn help_prints_usage_and_bad_arguments_exit_2() {
-    let help = Command::new(support::example("serve"))
+    let help = Command::new(env!("CARGO_BIN_EXE_serve"))
         .arg("--help")
         .output()
         .unwrap();
@@ -209,7 +209,7 @@ fn help_prints_usage_and_bad_arguments_exit_2() {
         usage.starts_with("usage: serve [--addr IP:PORT]"),
         "{usage}"
     );
-    let bad = Command::new(support::example("serve"))
+    let bad = Command::new(env!("CARGO_BIN_EXE_serve"))
         .arg("--port")
         .output()
         .unwrap();

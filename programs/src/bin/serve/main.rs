@@ -2,12 +2,12 @@
 //! operating points at `/model`.
 //!
 //! ```text
-//! cargo run --release --example serve [-- --addr 127.0.0.1:8080]
+//! cargo run --release --bin serve [-- --addr 127.0.0.1:8080]
 //! ```
 //!
 //! `POST /classify` with `{"domain": "example.com"}`, or `GET /classify?domain=example.com`;
 //! `fpr` (`"fpr": 0.01` or `&fpr=0.01`) judges at another of the model's operating points. See
-//! `examples/support/api.rs` for the response. Binds loopback unless told otherwise.
+//! `programs/src/api.rs` for the response. Binds loopback unless told otherwise.
 //!
 //! Hard to lock out: a client has [`HEADER_TIMEOUT`] to send a request's headers (an idle
 //! keep-alive connection too) and [`BODY_TIMEOUT`] for its body, and at most three quarters of
@@ -16,8 +16,7 @@
 //! connections finish for at most [`SHUTDOWN_GRACE`], whatever the clients hold. Every error is
 //! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method.
 
-#[path = "../support/api.rs"]
-mod api;
+use dga_api as api;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Query;

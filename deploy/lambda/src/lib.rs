@@ -1,7 +1,6 @@
-//! The Lambda function's request handling, shared by `examples/lambda.rs` and its tests.
+//! The Lambda function's request handling, shared by the function (`src/main.rs`) and its tests.
 
-#[path = "api.rs"]
-mod api;
+use dga_api as api;
 
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};

@@ -1,11 +1,11 @@
-//! The Lambda function, in process (its handler) and for real: the built `lambda` example against a Lambda Runtime API served
+//! The Lambda function, in process (its handler) and for real: the built `lambda` binary against a Lambda Runtime API served
 //! on 127.0.0.1 by this test, with only the `AWS_LAMBDA_*` variables set. Events: API Gateway
 //! REST (1.0), HTTP API (2.0) and function URL (2.0), plain and base64 bodies, CORS, bad input.
 
+#[path = "../../../programs/tests/support/mod.rs"]
 mod support;
 
-#[path = "../examples/support/lambda_handler.rs"]
-mod handler;
+use dga_lambda as handler;
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
@@ -157,7 +157,7 @@ fn invoke(events: Vec<Value>) -> (Vec<Value>, Duration) {
         }
     });
     let started = Instant::now();
-    let mut function = Command::new(support::example("lambda"))
+    let mut function = Command::new(env!("CARGO_BIN_EXE_lambda"))
         .env_clear()
         .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
         .env("AWS_LAMBDA_FUNCTION_NAME", "malicious-domain-classifier")
