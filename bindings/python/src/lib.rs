@@ -1,0 +1,502 @@
+//! `dga_classifier._native`: the library's scoring for Python, wrapped by the pure-Python
+//! package in `python/dga_classifier` (which owns the public API, its types and docs).
+//!
+//! One name at a time ([`classify`]) returns a `Classification` object. A batch, as one UTF-8
+//! buffer with Arrow's offsets ([`classify_utf8`]) or as any iterable of `str`
+//! ([`classify_objects`]), is scored on every core with the GIL released into NumPy columns, with
+//! a per-row error column.
+#![deny(missing_docs)]
+
+use dga_classifier::{
+    classify as classify_host, features as label_features, Classification as Scored, DomainError,
+    Feature, OperatingPoint, SuffixKind, Verdict, FEATURE_COUNT, MODEL,
+};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyString};
+
+/// One term of a score: a feature's value and its contribution to the log-odds.
+#[pyclass(frozen, get_all, module = "dga_classifier")]
+#[derive(Clone)]
+struct Term {
+    /// The feature's name, as model files spell it (`ngram_bits`).
+    feature: &'static str,
+    /// Its value for the scored label.
+    value: f64,
+    /// The model's coefficient times `value`.
+    contribution: f64,
+}
+
+#[pymethods]
+impl Term {
+    fn __repr__(&self) -> String {
+        format!(
+            "Term(feature={:?}, value={}, contribution={})",
+            self.feature, self.value, self.contribution
+        )
+    }
+}
+
+/// A host name's score: which label was scored and why, the verdict, and every term.
+#[pyclass(frozen, get_all, module = "dga_classifier")]
+struct Classification {
+    /// The label scored, lowercased.
+    label: String,
+    /// What stands right of it (`co.uk`); empty for a single label.
+    suffix: String,
+    /// The suffix's kind (`icann`, `private-user-named`...): why this label was scored.
+    suffix_kind: &'static str,
+    /// That reason, in a sentence.
+    reason: &'static str,
+    /// `legitimate` or `malicious`, at the model's default threshold.
+    verdict: &'static str,
+    /// Probability that the label was machine-generated.
+    p_malicious: f64,
+    /// Probability that it was not (computed apart: precise near 0).
+    p_legitimate: f64,
+    /// `intercept` plus every contribution, left to right.
+    log_odds: f64,
+    /// The model's intercept.
+    intercept: f64,
+    /// The model's terms, in its order.
+    terms: Vec<Term>,
+}
+
+#[pymethods]
+impl Classification {
+    /// The verdict at the model's operating point for `fpr` (one of `MODEL.operating_points`).
+    fn verdict_at(&self, fpr: f64) -> PyResult<&'static str> {
+        Ok(verdict_name(
+            operating_point(fpr)?.threshold <= self.p_malicious,
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Classification(label={:?}, suffix={:?}, suffix_kind={:?}, verdict={:?}, p_malicious={}, log_odds={})",
+            self.label, self.suffix, self.suffix_kind, self.verdict, self.p_malicious, self.log_odds
+        )
+    }
+}
+
+fn verdict_name(malicious: bool) -> &'static str {
+    if malicious {
+        "malicious"
+    } else {
+        "legitimate"
+    }
+}
+
+fn operating_point(fpr: f64) -> PyResult<OperatingPoint> {
+    MODEL.operating_point(fpr).ok_or_else(|| {
+        let rates: Vec<String> = MODEL
+            .operating_points
+            .iter()
+            .map(|p| p.false_positive_rate.to_string())
+            .collect();
+        PyValueError::new_err(format!(
+            "model {} has no operating point at a false-positive rate of {fpr} (it has {})",
+            MODEL.name,
+            rates.join(", ")
+        ))
+    })
+}
+
+/// A short name for what was wrong, for code that tells errors apart.
+fn error_kind(error: &DomainError) -> &'static str {
+    match error {
+        DomainError::Empty => "empty",
+        DomainError::NameTooLong { .. } => "name_too_long",
+        DomainError::LabelTooLong { .. } => "label_too_long",
+        DomainError::EmptyLabel { .. } => "empty_label",
+        DomainError::InvalidCharacter { .. } => "invalid_character",
+        DomainError::HyphenAtLabelEdge { .. } => "hyphen_at_label_edge",
+        DomainError::NumericTopLevelLabel => "numeric_top_level_label",
+        DomainError::Punycode { .. } => "punycode",
+    }
+}
+
+fn error_position(error: &DomainError) -> Option<usize> {
+    match *error {
+        DomainError::LabelTooLong { position, .. }
+        | DomainError::EmptyLabel { position }
+        | DomainError::InvalidCharacter { position, .. }
+        | DomainError::HyphenAtLabelEdge { position }
+        | DomainError::Punycode { position } => Some(position),
+        DomainError::Empty
+        | DomainError::NameTooLong { .. }
+        | DomainError::NumericTopLevelLabel => None,
+    }
+}
+
+/// `dga_classifier.DomainError(message, kind, position)`, defined in Python (`_errors.py`).
+fn domain_error(py: Python<'_>, error: &DomainError) -> PyErr {
+    static CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let class = match CLASS.get_or_try_init(py, || {
+        py.import("dga_classifier._errors")?
+            .getattr("DomainError")
+            .map(Bound::unbind)
+    }) {
+        Ok(class) => class.bind(py),
+        Err(e) => return e,
+    };
+    match class.call1((error.to_string(), error_kind(error), error_position(error))) {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(e) => e,
+    }
+}
+
+/// Scores one host name; raises `DomainError` for what is not a host name.
+#[pyfunction]
+fn classify(py: Python<'_>, host: &str) -> PyResult<Classification> {
+    let c = classify_host(host).map_err(|e| domain_error(py, &e))?;
+    Ok(Classification {
+        label: c.label.as_str().to_owned(),
+        suffix: c.suffix.as_str().to_owned(),
+        suffix_kind: c.suffix_kind.name(),
+        reason: c.suffix_kind.reason(),
+        verdict: verdict_name(c.score.verdict == Verdict::Malicious),
+        p_malicious: c.score.p_malicious,
+        p_legitimate: c.score.p_legitimate,
+        log_odds: c.score.log_odds,
+        intercept: c.score.intercept,
+        terms: c
+            .score
+            .terms
+            .iter()
+            .map(|t| Term {
+                feature: t.feature.name(),
+                value: t.value,
+                contribution: t.contribution,
+            })
+            .collect(),
+    })
+}
+
+/// Every feature of one label (not a host name: no suffix is taken off), by name.
+#[pyfunction]
+fn features<'py>(py: Python<'py>, label: &str) -> PyResult<Bound<'py, PyDict>> {
+    let values = label_features(label);
+    let out = PyDict::new(py);
+    for feature in Feature::ALL {
+        out.set_item(feature.name(), feature.value(&values))?;
+    }
+    Ok(out)
+}
+
+/// The compiled-in model: name, intercept, terms, default threshold and operating points.
+#[pyfunction]
+fn model(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("name", MODEL.name)?;
+    out.set_item("intercept", MODEL.intercept)?;
+    let terms = PyList::empty(py);
+    for (feature, coefficient) in MODEL.coefficients {
+        terms.append((feature.name(), coefficient, feature.description()))?;
+    }
+    out.set_item("terms", terms)?;
+    out.set_item("threshold", MODEL.threshold)?;
+    out.set_item(
+        "threshold_false_positive_rate",
+        MODEL.threshold_false_positive_rate,
+    )?;
+    let points = PyDict::new(py);
+    for point in MODEL.operating_points {
+        points.set_item(point.false_positive_rate, point.threshold)?;
+    }
+    out.set_item("operating_points", points)?;
+    Ok(out)
+}
+
+/// What one thread made of its share of a batch, column by column.
+#[derive(Default)]
+struct Columns {
+    p_malicious: Vec<f64>,
+    log_odds: Vec<f64>,
+    malicious: Vec<bool>,
+    /// Per term of the model, its value and its contribution, a column each.
+    values: [Vec<f64>; FEATURE_COUNT],
+    contributions: [Vec<f64>; FEATURE_COUNT],
+    /// The labels and suffixes, end to end; `text_ends` marks where each row's label and suffix end.
+    text: String,
+    text_ends: Vec<(usize, usize)>,
+    /// `SuffixKind` per row; `None` for an error row.
+    kinds: Vec<Option<SuffixKind>>,
+    /// The error rows: their index in this share, and the message.
+    errors: Vec<(usize, String)>,
+}
+
+impl Columns {
+    fn push(&mut self, row: usize, name: Result<&str, String>, point: Option<OperatingPoint>) {
+        let scored = name.and_then(|name| classify_host(name).map_err(|e| e.to_string()));
+        match scored {
+            Ok(c) => self.push_scored(&c, point),
+            Err(message) => {
+                self.p_malicious.push(f64::NAN);
+                self.log_odds.push(f64::NAN);
+                self.malicious.push(false);
+                for column in self.values.iter_mut().chain(&mut self.contributions) {
+                    column.push(f64::NAN);
+                }
+                self.text_ends.push((self.text.len(), self.text.len()));
+                self.kinds.push(None);
+                self.errors.push((row, message));
+            }
+        }
+    }
+
+    fn push_scored(&mut self, c: &Scored, point: Option<OperatingPoint>) {
+        let s = &c.score;
+        self.p_malicious.push(s.p_malicious);
+        self.log_odds.push(s.log_odds);
+        let verdict = point.map_or(s.verdict, |p| p.verdict(s));
+        self.malicious.push(verdict == Verdict::Malicious);
+        for (term, (value, contribution)) in s
+            .terms
+            .iter()
+            .zip(self.values.iter_mut().zip(&mut self.contributions))
+        {
+            value.push(term.value);
+            contribution.push(term.contribution);
+        }
+        self.text.push_str(&c.label);
+        let label_end = self.text.len();
+        self.text.push_str(&c.suffix);
+        self.text_ends.push((label_end, self.text.len()));
+        self.kinds.push(Some(c.suffix_kind));
+    }
+}
+
+/// The rows `start..end` of a batch: each name's bytes, or why there is none.
+fn score_rows(
+    data: &[u8],
+    offsets: &[usize],
+    valid: &[bool],
+    rows: std::ops::Range<usize>,
+    point: Option<OperatingPoint>,
+) -> Columns {
+    let mut out = Columns::default();
+    for row in rows.clone() {
+        let name = if valid[row] {
+            std::str::from_utf8(&data[offsets[row]..offsets[row + 1]])
+                .map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))
+        } else {
+            Err(String::from("missing: null, None or not a string"))
+        };
+        out.push(row - rows.start, name, point);
+    }
+    out
+}
+
+/// Scores a batch given as one UTF-8 buffer `data`, where row `i` is
+/// `data[offsets[i]..offsets[i + 1]]` and `valid[i]` says whether it is there at all (Arrow's
+/// layout). Returns a dict of NumPy columns, one row per name in order; `error` is None where
+/// the row was scored.
+#[pyfunction]
+#[pyo3(signature = (data, offsets, valid, fpr=None))]
+fn classify_utf8<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    offsets: PyReadonlyArray1<'py, i64>,
+    valid: PyReadonlyArray1<'py, bool>,
+    fpr: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let point = fpr.map(operating_point).transpose()?;
+    let offsets: Vec<usize> = offsets
+        .as_slice()?
+        .iter()
+        .map(|&o| usize::try_from(o))
+        .collect::<Result<_, _>>()
+        .map_err(|_| PyValueError::new_err("offsets must not be negative"))?;
+    let valid = valid.as_slice()?;
+    if offsets.len() != valid.len() + 1 || offsets.windows(2).any(|w| w[0] > w[1]) {
+        return Err(PyValueError::new_err(
+            "offsets must be ascending, one more than the rows",
+        ));
+    }
+    if offsets.last().is_some_and(|&end| end > data.len()) {
+        return Err(PyValueError::new_err("offsets point past the data"));
+    }
+    score_batch(py, data, &offsets, valid, point)
+}
+
+/// Scores any iterable of names (a list, a NumPy array, a pandas Series); an item that is not a
+/// `str` (None, NaN, bytes) is an error row, not an exception.
+#[pyfunction]
+#[pyo3(signature = (names, fpr=None))]
+fn classify_objects<'py>(
+    py: Python<'py>,
+    names: &Bound<'py, PyAny>,
+    fpr: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let point = fpr.map(operating_point).transpose()?;
+    let (mut data, mut offsets, mut valid) = (Vec::new(), vec![0], Vec::new());
+    for item in names.try_iter()? {
+        let item = item?;
+        let text = item.cast::<PyString>().ok().map(|s| s.to_cow()).transpose();
+        match text {
+            Ok(Some(text)) => {
+                data.extend_from_slice(text.as_bytes());
+                valid.push(true);
+            }
+            // A str that is not valid Unicode (a lone surrogate), or not a str at all.
+            Ok(None) | Err(_) => valid.push(false),
+        }
+        offsets.push(data.len());
+    }
+    score_batch(py, &data, &offsets, &valid, point)
+}
+
+/// Fewest rows worth a thread of their own.
+const MIN_ROWS_PER_THREAD: usize = 4096;
+
+/// Scores every row on every core, with the GIL released, into NumPy columns.
+fn score_batch<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    offsets: &[usize],
+    valid: &[bool],
+    point: Option<OperatingPoint>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let rows = valid.len();
+    let shares = py.detach(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // A thread costs tens of microseconds to start: small batches stay on this one.
+        let threads = cores.min(rows / MIN_ROWS_PER_THREAD).max(1);
+        let per_thread = rows.div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..rows)
+                .step_by(per_thread)
+                .map(|start| {
+                    let end = (start + per_thread).min(rows);
+                    scope.spawn(move || score_rows(data, offsets, valid, start..end, point))
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join())
+                .collect::<Result<Vec<Columns>, _>>()
+        })
+    });
+    let shares =
+        shares.map_err(|_| PyRuntimeError::new_err("internal error: a scoring thread panicked"))?;
+    columns_to_numpy(py, rows, &shares)
+}
+
+fn columns_to_numpy<'py>(
+    py: Python<'py>,
+    rows: usize,
+    shares: &[Columns],
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    let none = py.None();
+    let verdicts = [
+        PyString::new(py, "legitimate"),
+        PyString::new(py, "malicious"),
+    ];
+    let kinds = [
+        SuffixKind::Icann,
+        SuffixKind::PrivateUserNamed,
+        SuffixKind::PrivateProviderNamed,
+        SuffixKind::IsPublicSuffix,
+        SuffixKind::SingleLabel,
+    ]
+    .map(|kind| (kind, PyString::new(py, kind.name())));
+    let mut suffixes: std::collections::HashMap<&str, Py<PyAny>> = Default::default();
+    let mut label = Vec::with_capacity(rows);
+    let mut suffix = Vec::with_capacity(rows);
+    let mut suffix_kind = Vec::with_capacity(rows);
+    let mut verdict = Vec::with_capacity(rows);
+    let mut error = Vec::with_capacity(rows);
+    for share in shares {
+        let mut errors = share.errors.iter().peekable();
+        let mut start = 0;
+        for (row, (&(label_end, suffix_end), kind)) in
+            share.text_ends.iter().zip(&share.kinds).enumerate()
+        {
+            match kind {
+                Some(kind) => {
+                    label.push(
+                        PyString::new(py, &share.text[start..label_end])
+                            .into_any()
+                            .unbind(),
+                    );
+                    // Few suffixes recur in a batch: one Python string each.
+                    let text = &share.text[label_end..suffix_end];
+                    let interned = suffixes
+                        .entry(text)
+                        .or_insert_with(|| PyString::new(py, text).into_any().unbind());
+                    suffix.push(interned.clone_ref(py));
+                    let name = kinds.iter().find(|(k, _)| k == kind).map(|(_, n)| n);
+                    suffix_kind
+                        .push(name.map_or(none.clone_ref(py), |n| n.clone().into_any().unbind()));
+                    verdict.push(
+                        verdicts[usize::from(share.malicious[row])]
+                            .clone()
+                            .into_any()
+                            .unbind(),
+                    );
+                    error.push(none.clone_ref(py));
+                }
+                None => {
+                    label.push(none.clone_ref(py));
+                    suffix.push(none.clone_ref(py));
+                    suffix_kind.push(none.clone_ref(py));
+                    verdict.push(none.clone_ref(py));
+                    let message = errors.next_if(|(r, _)| *r == row).map(|(_, m)| m.as_str());
+                    error.push(PyString::new(py, message.unwrap_or("")).into_any().unbind());
+                }
+            }
+            start = suffix_end;
+        }
+    }
+    out.set_item("label", PyArray1::from_vec(py, label))?;
+    out.set_item("suffix", PyArray1::from_vec(py, suffix))?;
+    out.set_item("suffix_kind", PyArray1::from_vec(py, suffix_kind))?;
+    out.set_item("verdict", PyArray1::from_vec(py, verdict))?;
+    let floats = |pick: fn(&Columns) -> &[f64]| -> Vec<f64> {
+        shares
+            .iter()
+            .flat_map(|s| pick(s).iter().copied())
+            .collect()
+    };
+    out.set_item(
+        "p_malicious",
+        PyArray1::from_vec(py, floats(|s| &s.p_malicious)),
+    )?;
+    out.set_item("log_odds", PyArray1::from_vec(py, floats(|s| &s.log_odds)))?;
+    out.set_item(
+        "intercept",
+        PyArray1::from_vec(py, vec![MODEL.intercept; rows]),
+    )?;
+    let concatenated = |column: &dyn Fn(&Columns) -> &[f64]| -> Vec<f64> {
+        shares
+            .iter()
+            .flat_map(|s| column(s).iter().copied())
+            .collect()
+    };
+    for (i, (feature, _)) in MODEL.coefficients.iter().enumerate() {
+        let values = concatenated(&|s| &s.values[i]);
+        out.set_item(feature.name(), PyArray1::from_vec(py, values))?;
+        let contributions = concatenated(&|s| &s.contributions[i]);
+        let name = format!("{}_contribution", feature.name());
+        out.set_item(name, PyArray1::from_vec(py, contributions))?;
+    }
+    out.set_item("error", PyArray1::from_vec(py, error))?;
+    Ok(out)
+}
+
+/// The extension module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Classification>()?;
+    m.add_class::<Term>()?;
+    m.add_function(wrap_pyfunction!(classify, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_utf8, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_objects, m)?)?;
+    m.add_function(wrap_pyfunction!(features, m)?)?;
+    m.add_function(wrap_pyfunction!(model, m)?)?;
+    Ok(())
+}

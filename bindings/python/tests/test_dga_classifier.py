@@ -1,0 +1,229 @@
+"""The Python package against the Rust library: exact agreement on the DDS validation hosts (the
+reference is the command-line scorer, built from the same crate), bad input, batches of every
+input type, operating points, a million names, and the GIL released while a batch runs."""
+
+import csv
+import math
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import dga_classifier
+from dga_classifier import DomainError, MODEL, classify, classify_many, features
+
+REPO = Path(__file__).resolve().parents[3]
+VALID = REPO.parent / "shared" / "data" / "h2o-split" / "valid.csv"
+TERMS = [name for name, _, _ in MODEL.terms]
+
+
+@pytest.fixture(scope="module")
+def hosts():
+    with open(VALID, newline="") as f:
+        names = [row["host"] for row in csv.DictReader(f)]
+    assert len(names) > 20_000
+    return names + ["MAIL.Google.co.uk.", "x7kq2mz.duckdns.org", "github.io", "exa_mple.com", ""]
+
+
+@pytest.fixture(scope="module")
+def reference(hosts, tmp_path_factory):
+    """The Rust command-line scorer's CSV for `hosts`, by domain: the library's own numbers,
+    printed shortest-round-trip, so they read back to the same doubles."""
+    path = tmp_path_factory.mktemp("ref") / "hosts.txt"
+    path.write_text("\n".join(h for h in hosts if h) + "\n")
+    run = subprocess.run(
+        ["cargo", "run", "--release", "-q", "-p", "dga-classifier-programs", "--bin", "classify",
+         "--", "--file", str(path)],
+        cwd=REPO, capture_output=True, text=True, env=os.environ,
+    )
+    assert run.returncode == 1, run.stderr  # exa_mple.com is not a host name
+    rows = {row["domain"]: row for row in csv.DictReader(run.stdout.splitlines())}
+    assert len(rows) >= len(hosts) - 2
+    return rows
+
+
+def test_built_with_the_same_model_as_the_reference(reference):
+    row = next(iter(reference.values()))
+    assert set(TERMS) <= set(row), "the reference scorer was built with another model"
+
+
+def test_classify_agrees_exactly_with_the_library(hosts, reference):
+    compared = 0
+    for host in hosts:
+        row = reference.get(host)
+        if row is None:
+            with pytest.raises(DomainError):
+                classify(host)
+            continue
+        c = classify(host)
+        assert (c.label, c.suffix, c.suffix_kind, c.verdict) == (
+            row["scored_label"], row["suffix"], row["suffix_kind"], row["verdict"]), host
+        assert c.p_malicious == float(row["p_malicious"]), host
+        assert c.log_odds == float(row["log_odds"]), host
+        assert c.intercept == float(row["intercept"])
+        assert [t.feature for t in c.terms] == TERMS
+        for t in c.terms:
+            assert t.value == float(row[t.feature]), (host, t.feature)
+            assert t.contribution == float(row[t.feature + "_contribution"]), (host, t.feature)
+        compared += 1
+    assert compared > 20_000
+
+
+@pytest.mark.parametrize("kind", ["list", "numpy", "pandas", "pandas-arrow", "arrow", "chunked"])
+def test_classify_many_agrees_with_classify_for_every_input_type(hosts, kind):
+    names = {
+        "list": lambda: list(hosts),
+        "numpy": lambda: np.array(hosts, dtype=object),
+        "pandas": lambda: pd.Series(hosts),
+        "pandas-arrow": lambda: pd.Series(hosts, dtype="string[pyarrow]"),
+        "arrow": lambda: pa.array(hosts),
+        "chunked": lambda: pa.chunked_array([hosts[:1000], hosts[1000:]], type=pa.large_string()),
+    }[kind]()
+    result = classify_many(names)
+    assert set(result) == {"label", "suffix", "suffix_kind", "verdict", "p_malicious", "log_odds",
+                           "intercept", "error"} | set(TERMS) | {t + "_contribution" for t in TERMS}
+    assert all(len(column) == len(hosts) for column in result.values())
+    for i, host in enumerate(hosts):
+        try:
+            c = classify(host)
+        except DomainError as e:
+            assert result["error"][i] == str(e)
+            assert result["label"][i] is None and math.isnan(result["p_malicious"][i])
+            continue
+        assert result["error"][i] is None
+        assert (result["label"][i], result["suffix"][i], result["suffix_kind"][i],
+                result["verdict"][i]) == (c.label, c.suffix, c.suffix_kind, c.verdict)
+        assert result["p_malicious"][i] == c.p_malicious and result["log_odds"][i] == c.log_odds
+        for t in c.terms:
+            assert result[t.feature][i] == t.value
+            assert result[t.feature + "_contribution"][i] == t.contribution
+
+
+def test_bad_input_is_an_exception_that_says_what():
+    with pytest.raises(DomainError) as e:
+        classify("exa_mple.com")
+    assert str(e.value) == ("invalid character '_' at byte 3: a host name has only letters, "
+                            "digits, '-' and '.'")
+    assert (e.value.kind, e.value.position) == ("invalid_character", 3)
+    assert isinstance(e.value, ValueError)
+    for name, kind, position in [
+        ("", "empty", None),
+        ("a" * 10_000, "name_too_long", None),
+        ("a..com", "empty_label", 2),
+        ("-a.com", "hyphen_at_label_edge", 0),
+        ("10.0.0.1", "numeric_top_level_label", None),
+        ("xn--bcher-kva.de", "punycode", 0),
+        ("exa\0mple.com", "invalid_character", 3),
+    ]:
+        with pytest.raises(DomainError) as e:
+            classify(name)
+        assert (e.value.kind, e.value.position) == (kind, position), name
+    with pytest.raises(TypeError):
+        classify(None)
+    with pytest.raises(TypeError):
+        classify(b"example.com")
+
+
+def test_one_bad_row_never_fails_a_batch():
+    names = ["mail.google.com", None, 42, float("nan"), b"bytes.com", "bad_name", "\ud800.com",
+             "zyxgifnjobqhzptuodmzov.ru"]
+    result = classify_many(names)
+    assert list(result["verdict"]) == ["legitimate"] + [None] * 6 + ["malicious"]
+    assert result["error"][0] is None and result["error"][-1] is None
+    assert [e for e in result["error"][1:5]] == ["missing: null, None or not a string"] * 4
+    assert result["error"][5].startswith("invalid character '_' at byte 3")
+    assert result["error"][6] == "missing: null, None or not a string"  # not encodable as UTF-8
+    nulls = classify_many(pa.array(["a.com", None, "b.com"]))
+    assert list(nulls["error"]) == [None, "missing: null, None or not a string", None]
+    assert len(classify_many([])["label"]) == 0
+    assert len(classify_many(pa.array([], type=pa.string()))["label"]) == 0
+
+
+def test_operating_points_choose_the_verdict():
+    assert MODEL.name and len(MODEL.operating_points) >= 2
+    rates = sorted(MODEL.operating_points, reverse=True)
+    loose, strict = MODEL.operating_points[rates[0]], MODEL.operating_points[rates[-1]]
+    assert loose < strict
+    if MODEL.threshold_false_positive_rate is not None:
+        assert MODEL.operating_points[MODEL.threshold_false_positive_rate] == MODEL.threshold
+    names = [f"{a}{b}{c}{d}{e}.com" for a in "kqz" for b in "xwv" for c in "bjh" for d in "pmt"
+             for e in "ylr"]
+    at = {rate: classify_many(names, fpr=rate)["verdict"] for rate in rates}
+    between = 0
+    for i, name in enumerate(names):
+        c = classify(name)
+        for rate in rates:
+            expected = "malicious" if c.p_malicious >= MODEL.operating_points[rate] else "legitimate"
+            assert c.verdict_at(rate) == expected == at[rate][i]
+        between += c.verdict_at(rates[0]) != c.verdict_at(rates[-1])
+    assert between > 0, "no name between the points: the test would not see fpr matter"
+    with pytest.raises(ValueError, match="no operating point"):
+        classify_many(names, fpr=0.5)
+    with pytest.raises(ValueError, match="no operating point"):
+        classify("example.com").verdict_at(0.5)
+
+
+def test_features_and_model_describe_the_score():
+    values = features("google")
+    assert list(values) == ["length", "entropy", "p_vowels", "num_words", "ngram_bits",
+                            "word_coverage", "longest_word", "segments"]
+    assert values["length"] == 6
+    c = classify("google.com")
+    for t, (name, coefficient, description) in zip(c.terms, MODEL.terms):
+        assert t.feature == name and description
+        assert t.value == values[name]
+        assert t.contribution == coefficient * t.value
+    assert c.intercept == MODEL.intercept
+    assert "Classification(label=\"google\"" in repr(c)
+
+
+def test_a_million_names_in_one_batch():
+    count = 1_000_000
+    names = [f"w{i}q{i % 97}.example{i % 7}.com" for i in range(count)]
+    for i in range(0, count, 100_003):
+        names[i] = f"bad_{i}.com"
+    start = time.perf_counter()
+    result = classify_many(pa.array(names))
+    seconds = time.perf_counter() - start
+    print(f"\n{count} names in {seconds:.2f} s: {count / seconds:,.0f} names/s")
+    errors = np.flatnonzero(pd.notna(result["error"]))
+    assert list(errors) == list(range(0, count, 100_003))
+    assert not np.isnan(np.delete(result["p_malicious"], errors)).any()
+    for i in [1, 2, 499_999, 999_999]:
+        c = classify(names[i])
+        assert (result["label"][i], result["p_malicious"][i]) == (c.label, c.p_malicious)
+
+
+def test_the_gil_is_released_while_a_batch_is_scored():
+    names = pa.array([f"host{i}name.example.com" for i in range(1_500_000)])
+    window = {}
+
+    def score():
+        window["start"] = time.perf_counter()
+        classify_many(names)
+        window["end"] = time.perf_counter()
+
+    worker = threading.Thread(target=score)
+    ticks = []
+    worker.start()
+    while worker.is_alive():
+        ticks.append(time.perf_counter())
+    worker.join()
+    start, end = window["start"], window["end"]
+    inside = [t for t in ticks if start < t < end]
+    # Time this thread spent running during the batch: gaps between its ticks under 1 ms. With
+    # the GIL held throughout, only a switch interval (5 ms) before and after the call remain.
+    running = sum(b - a for a, b in zip(inside, inside[1:]) if b - a < 1e-3)
+    assert running > 0.1 * (end - start), (
+        f"this thread ran {running:.3f} s of the {end - start:.2f} s batch: the GIL was held")
+
+
+def test_the_package_is_typed():
+    package = Path(dga_classifier.__file__).parent
+    assert (package / "py.typed").exists() and (package / "_native.pyi").exists()
