@@ -83,7 +83,7 @@ def classify_many(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarr
     if module == "pandas":
         dtype = str(getattr(names, "dtype", ""))
         if "pyarrow" in dtype:
-            import pyarrow as pa
+            import pyarrow as pa  # type: ignore[import-untyped]
 
             return _classify_arrow(pa.array(names), fpr)
         names = names.to_numpy(dtype=object)
@@ -91,7 +91,7 @@ def classify_many(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarr
 
 
 def _classify_arrow(array: Any, fpr: Optional[float]) -> Dict[str, np.ndarray]:
-    import pyarrow as pa
+    import pyarrow as pa  # not a dependency: only for its arrays
 
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
@@ -99,9 +99,8 @@ def _classify_arrow(array: Any, fpr: Optional[float]) -> Dict[str, np.ndarray]:
         array = array.cast(pa.large_string())
     _, offsets, data = array.buffers()
     width = np.int32 if pa.types.is_string(array.type) else np.int64
-    if offsets is None:  # an empty array
-        offsets_view = np.zeros(1, dtype=np.int64)
-    else:
+    offsets_view: np.ndarray = np.zeros(1, dtype=np.int64)  # an empty array has no buffers
+    if offsets is not None:
         offsets_view = np.frombuffer(offsets, dtype=width)[array.offset : array.offset + len(array) + 1]
     valid = array.is_valid().to_numpy(zero_copy_only=False)
     return _native.classify_utf8(

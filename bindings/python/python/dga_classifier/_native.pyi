@@ -1,9 +1,20 @@
 """Types of the extension module; the package re-exports what users call."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, final
 
 import numpy as np
 
+__all__ = [
+    "Classification",
+    "Term",
+    "classify",
+    "classify_objects",
+    "classify_utf8",
+    "features",
+    "model",
+]
+
+@final
 class Term:
     """One term of a score."""
 
@@ -17,6 +28,7 @@ class Term:
     def contribution(self) -> float:
         """The model's coefficient times ``value``: its share of the log-odds."""
 
+@final
 class Classification:
     """A host name's score: which label was scored and why, the verdict and every term."""
 
