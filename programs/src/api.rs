@@ -30,10 +30,22 @@ pub fn classify_body(body: &[u8]) -> Reply {
     if body.len() > MAX_BODY_BYTES {
         return body_too_large();
     }
-    let request: Value = match serde_json::from_slice(body) {
-        Ok(request) => request,
-        Err(e) => return error(400, format!("malformed JSON: {e}")),
-    };
+    match serde_json::from_slice(body) {
+        Ok(request) => classify_request(&request),
+        Err(e) => error(400, format!("malformed JSON: {e}")),
+    }
+}
+
+/// Answers a request already parsed from JSON: `{"domain": "...", "fpr": ...}`.
+pub fn classify_request(request: &Value) -> Reply {
+    if !request.is_object() {
+        return error(
+            400,
+            format!(
+                "the request must be a JSON object {{\"domain\": \"example.com\"}}, not {request}"
+            ),
+        );
+    }
     let point = match request.get("fpr") {
         None | Some(Value::Null) => None,
         Some(Value::Number(rate)) => match operating_point(&rate.to_string()) {
@@ -45,6 +57,19 @@ pub fn classify_body(body: &[u8]) -> Reply {
     match request.get("domain") {
         Some(Value::String(domain)) => classify_domain(domain, point),
         Some(other) => error(400, format!("`domain` must be a string, not {other}")),
+        None => missing_domain(),
+    }
+}
+
+/// Answers a query string's `domain` and `fpr` parameters (`GET /classify?domain=...`).
+pub fn classify_query(domain: Option<&str>, fpr: Option<&str>) -> Reply {
+    let point = match fpr.map(operating_point) {
+        None => None,
+        Some(Ok(point)) => Some(point),
+        Some(Err(message)) => return bad_request(message),
+    };
+    match domain {
+        Some(domain) => classify_domain(domain, point),
         None => missing_domain(),
     }
 }

@@ -1,14 +1,14 @@
-//! The Lambda function, in process (its handler) and for real: the built `lambda` binary against a Lambda Runtime API served
-//! on 127.0.0.1 by this test, with only the `AWS_LAMBDA_*` variables set. Events: API Gateway
-//! REST (1.0), HTTP API (2.0) and function URL (2.0), plain and base64 bodies, CORS, bad input.
+//! The Lambda function, in process (its handler) and for real: the built `lambda` binary against
+//! a Lambda Runtime API served on 127.0.0.1 by this test, with only the `AWS_LAMBDA_*` variables
+//! set. Events: API Gateway REST (1.0), HTTP API (2.0), function URL (2.0), ALB and direct
+//! invocations; plain, base64 and broken base64 bodies, GET with a query, CORS, bad input. Every
+//! event must get an answer: the runtime seeing an invocation error fails the test.
 
 #[path = "../../../programs/tests/support/mod.rs"]
 mod support;
 
-use dga_lambda as handler;
 
-use lambda_http::http::Method;
-use lambda_http::{Body, Request, Response};
+use dga_lambda::Source;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -42,6 +42,29 @@ fn http_v2(method: &str, body: &str, base64: bool, domain_name: &str) -> Value {
                            "time": "21/Nov/2026:10:00:00 +0000", "timeEpoch": 1_795_000_000_000u64},
         "body": body, "isBase64Encoded": base64,
     })
+}
+
+fn alb(method: &str, body: &str, query: Value, multi_value: bool) -> Value {
+    let mut event = json!({
+        "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/dga/0123456789abcdef"}},
+        "httpMethod": method, "path": "/classify", "body": body, "isBase64Encoded": false,
+    });
+    let headers = json!({"content-type": "application/json"});
+    if multi_value {
+        event["multiValueHeaders"] = json!({"content-type": ["application/json"]});
+        event["multiValueQueryStringParameters"] = Value::Object(
+            query
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), json!([v])))
+                .collect(),
+        );
+    } else {
+        event["headers"] = headers;
+        event["queryStringParameters"] = query;
+    }
+    event
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -231,6 +254,25 @@ fn every_event_source_and_bad_input() {
         rest_v1("POST", r#"{"domain": 7}"#, false),
         http_v2("POST", r#"{"domain": "exa_mple.com"}"#, false, url),
         rest_v1("POST", &long, false),
+        rest_v1("POST", "%%% not base64", true),
+        http_v2("POST", "7", false, gateway),
+        rest_v1("PATCH", "", false),
+        // Each of these was an invocation error, a 502 at the gateway, before.
+        json!({"domain": "plzdonthackmekthxbye.com"}),
+        json!({}),
+        Value::Null,
+        alb("POST", good, json!({}), false),
+        alb(
+            "GET",
+            "",
+            json!({"domain": "plzdonthackmekthxbye.com"}),
+            true,
+        ),
+        {
+            let mut event = rest_v1("POST", "", false);
+            event["body"] = json!({"domain": "plzdonthackmekthxbye.com"});
+            event
+        },
     ];
     let (responses, cold_start) = invoke(events);
     eprintln!("cold start (exec to first /next): {cold_start:?}");
@@ -256,7 +298,7 @@ fn every_event_source_and_bad_input() {
     }
     assert_eq!(
         header(&responses[4], "access-control-allow-methods"),
-        "POST, OPTIONS"
+        "GET, POST, OPTIONS"
     );
     let bad = [
         (400, "malformed JSON"),
@@ -265,34 +307,79 @@ fn every_event_source_and_bad_input() {
         (422, "invalid character '_'"),
         (413, "over the limit"),
     ];
-    for (response, (status, message)) in responses[6..].iter().zip(bad) {
+    let bad = bad.into_iter().chain([
+        (400, "marked base64 but is not"),
+        (400, "must be a JSON object"),
+        (405, "use GET, POST"),
+    ]);
+    for (response, (status, message)) in responses[6..14].iter().zip(bad) {
         assert_eq!(response["statusCode"], status, "{response}");
         let error = body(response)["error"].as_str().unwrap().to_owned();
         assert!(error.contains(message), "{error}");
     }
+    assert_eq!(header(&responses[13], "allow"), "GET, POST, OPTIONS");
+
+    assert_eq!(
+        responses[14]["class1Prob"], want.score.p_malicious,
+        "direct: {}",
+        responses[14]
+    );
+    assert_eq!(responses[15]["status"], 400, "{}", responses[15]);
+    assert_eq!(responses[16]["status"], 400, "{}", responses[16]);
+    for (i, response) in responses[17..].iter().enumerate() {
+        assert_eq!(response["statusCode"], 200, "event {}: {response}", 17 + i);
+        assert_eq!(body(response)["class1Prob"], want.score.p_malicious);
+    }
+    assert_eq!(responses[17]["statusDescription"], "200 OK");
+    assert_eq!(
+        responses[18]["multiValueHeaders"]["content-type"][0],
+        "application/json"
+    );
 }
 
 // In-process tests of the handler, without a runtime.
 
-fn request(method: Method, body: &str) -> Request {
-    let mut request = Request::new(Body::from(body));
-    *request.method_mut() = method;
-    request
+fn post(body: &str) -> Value {
+    dga_lambda::handle(&rest_v1("POST", body, false))
 }
 
-fn json(response: &Response<Body>) -> Value {
-    serde_json::from_slice(response.body().as_ref()).unwrap()
+fn json_body(response: &Value) -> Value {
+    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn events_are_told_apart() {
+    let gateway = "api.execute-api.us-east-1.amazonaws.com";
+    assert_eq!(Source::of(&rest_v1("POST", "", false)), Source::RestApi);
+    assert_eq!(
+        Source::of(&http_v2("POST", "", false, gateway)),
+        Source::HttpApi
+    );
+    assert_eq!(
+        Source::of(&alb("POST", "", json!({}), true)),
+        Source::LoadBalancer { multi_value: true }
+    );
+    assert_eq!(
+        Source::of(&alb("POST", "", json!({}), false)),
+        Source::LoadBalancer { multi_value: false }
+    );
+    for direct in [
+        json!({"domain": "a.com"}),
+        json!({}),
+        Value::Null,
+        json!(7),
+        json!("a.com"),
+    ] {
+        assert_eq!(Source::of(&direct), Source::Direct, "{direct}");
+    }
 }
 
 #[test]
 fn post_scores_with_the_original_fields_and_cors() {
-    let response = handler::handle(&request(
-        Method::POST,
-        r#"{"domain": "plzdonthackmekthxbye.com"}"#,
-    ));
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["access-control-allow-origin"], "*");
-    let body = json(&response);
+    let response = post(r#"{"domain": "plzdonthackmekthxbye.com"}"#);
+    assert_eq!(response["statusCode"], 200);
+    assert_eq!(response["headers"]["access-control-allow-origin"], "*");
+    let body = json_body(&response);
     let features = dga_classifier::MODEL
         .coefficients
         .map(|(f, _)| f.json_name());
@@ -306,17 +393,28 @@ fn post_scores_with_the_original_fields_and_cors() {
 }
 
 #[test]
-fn preflight_and_other_methods() {
-    let preflight = handler::handle(&request(Method::OPTIONS, ""));
-    assert_eq!(preflight.status(), 204);
+fn preflight_get_and_other_methods() {
+    let preflight = dga_lambda::handle(&rest_v1("OPTIONS", "", false));
+    assert_eq!(preflight["statusCode"], 204);
     assert_eq!(
-        preflight.headers()["access-control-allow-methods"],
-        "POST, OPTIONS"
+        preflight["headers"]["access-control-allow-methods"],
+        "GET, POST, OPTIONS"
     );
-    let get = handler::handle(&request(Method::GET, ""));
-    assert_eq!(get.status(), 405);
-    assert_eq!(get.headers()["allow"], "POST, OPTIONS");
-    assert!(json(&get)["error"].as_str().unwrap().contains("POST"));
+    let mut get = rest_v1("GET", "", false);
+    get["queryStringParameters"] = json!({"domain": "zyxgifnjobqhzptuodmzov.ru"});
+    let answer = dga_lambda::handle(&get);
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    let want = dga_classifier::classify("zyxgifnjobqhzptuodmzov.ru").unwrap();
+    assert_eq!(json_body(&answer)["class1Prob"], want.score.p_malicious);
+    get["queryStringParameters"] = Value::Null;
+    assert_eq!(dga_lambda::handle(&get)["statusCode"], 400);
+    let delete = dga_lambda::handle(&rest_v1("DELETE", "", false));
+    assert_eq!(delete["statusCode"], 405);
+    assert_eq!(delete["headers"]["allow"], "GET, POST, OPTIONS");
+    assert!(json_body(&delete)["error"]
+        .as_str()
+        .unwrap()
+        .contains("POST"));
 }
 
 #[test]
@@ -325,13 +423,42 @@ fn bad_input_is_a_4xx() {
     for (body, status) in [
         ("{", 400),
         ("{}", 400),
+        ("7", 400),
+        ("[]", 400),
         (r#"{"domain": []}"#, 400),
         (r#"{"domain": "a..b"}"#, 422),
         (long.as_str(), 413),
     ] {
-        let response = handler::handle(&request(Method::POST, body));
-        assert_eq!(response.status(), status, "{body:.40}");
-        assert!(json(&response)["error"].is_string());
+        let response = post(body);
+        assert_eq!(response["statusCode"], status, "{body:.40}");
+        assert!(json_body(&response)["error"].is_string());
+    }
+    let broken = dga_lambda::handle(&rest_v1("POST", "not base64!", true));
+    assert_eq!(broken["statusCode"], 400);
+    assert!(json_body(&broken)["error"]
+        .as_str()
+        .unwrap()
+        .contains("base64"));
+}
+
+#[test]
+fn a_direct_invocation_is_answered_with_the_json_itself() {
+    let answer = dga_lambda::handle(&json!({"domain": "mail.google.com"}));
+    let want = dga_classifier::classify("mail.google.com").unwrap();
+    assert_eq!(answer["class1Prob"], want.score.p_malicious, "{answer}");
+    assert!(answer.get("statusCode").is_none());
+    for (event, status, message) in [
+        (json!({}), 400, "missing field `domain`"),
+        (Value::Null, 400, "must be a JSON object"),
+        (json!(7), 400, "must be a JSON object"),
+        (json!({"domain": "exa_mple.com"}), 422, "invalid character"),
+    ] {
+        let answer = dga_lambda::handle(&event);
+        assert_eq!(answer["status"], status, "{event}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(message),
+            "{answer}"
+        );
     }
 }
 
@@ -345,9 +472,9 @@ fn fpr_in_the_body_picks_the_operating_point() {
             r#"{{"domain": "{name}", "fpr": {}}}"#,
             point.false_positive_rate
         );
-        let response = handler::handle(&request(Method::POST, &body));
-        assert_eq!(response.status(), 200);
-        let reply = json(&response);
+        let response = post(&body);
+        assert_eq!(response["statusCode"], 200);
+        let reply = json_body(&response);
         let malicious = point.verdict(&score) == dga_classifier::Verdict::Malicious;
         assert_eq!(reply["label"], u8::from(malicious), "{body}: {reply}");
         assert_eq!(reply["falsePositiveRate"], point.false_positive_rate);
@@ -358,9 +485,9 @@ fn fpr_in_the_body_picks_the_operating_point() {
         "{labels:?}"
     );
     let unknown = format!(r#"{{"domain": "{name}", "fpr": 0.37}}"#);
-    let response = handler::handle(&request(Method::POST, &unknown));
-    assert_eq!(response.status(), 400);
-    assert!(json(&response)["error"]
+    let response = post(&unknown);
+    assert_eq!(response["statusCode"], 400);
+    assert!(json_body(&response)["error"]
         .as_str()
         .unwrap()
         .contains("no operating point"));

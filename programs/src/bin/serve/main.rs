@@ -200,15 +200,8 @@ fn over_limit(error: &axum::Error) -> bool {
 }
 
 async fn classify_query(Query(query): Query<HashMap<String, String>>) -> Response {
-    let point = match query.get("fpr").map(|rate| api::operating_point(rate)) {
-        None => None,
-        Some(Ok(point)) => Some(point),
-        Some(Err(message)) => return reply(api::bad_request(message)),
-    };
-    match query.get("domain") {
-        Some(domain) => reply(api::classify_domain(domain, point)),
-        None => reply(api::missing_domain()),
-    }
+    let parameter = |name| query.get(name).map(String::as_str);
+    reply(api::classify_query(parameter("domain"), parameter("fpr")))
 }
 
 fn reply(reply: api::Reply) -> Response {
