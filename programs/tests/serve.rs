@@ -263,6 +263,47 @@ fn unknown_paths_wrong_methods_and_bad_bodies_get_json_errors() {
 }
 
 #[test]
+fn what_hyper_cannot_parse_gets_a_json_error_too() {
+    let server = Server::start();
+    let long_uri = format!(
+        "GET /classify?domain={}.com HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET /classify?domain=a.com HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..150)
+            .map(|i| format!("X-{i}: y\r\n"))
+            .collect::<String>()
+    );
+    for (raw, status, message) in [
+        (String::from("GARBAGE\r\n\r\n"), 400, "malformed request"),
+        (long_uri, 414, "URI too long"),
+        (many_headers, 431, "request header fields too large"),
+    ] {
+        let (reply, _) = exchange(
+            &server.addr,
+            raw.as_bytes(),
+            std::time::Duration::from_secs(10),
+        );
+        assert!(
+            reply.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{reply:.200}"
+        );
+        let (head, body) = reply.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("content-type: application/json"), "{head}");
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
+        let error: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert!(error["error"].as_str().unwrap().contains(message), "{body}");
+    }
+    // The connections hyper gave up on did not take the server with them.
+    let (status, _) = server.json("GET", "/classify?domain=a.com", b"");
+    assert_eq!(status, 200);
+}
+
+#[test]
 fn slow_and_idle_clients_are_closed() {
     let server = Server::start();
     let wait = std::time::Duration::from_secs(20);

@@ -7,7 +7,6 @@
 #[path = "../../../programs/tests/support/mod.rs"]
 mod support;
 
-
 use dga_lambda::Source;
 use serde_json::{json, Value};
 use std::collections::VecDeque;

@@ -14,7 +14,10 @@
 //! the process's open-file limit of connections are served at once; further ones wait in the
 //! kernel's backlog until a slot frees. On SIGINT or SIGTERM it stops accepting and lets the open
 //! connections finish for at most [`SHUTDOWN_GRACE`], whatever the clients hold. Every error is
-//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method.
+//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method, and the 400,
+//! 414 and 431 hyper gives by itself for what it cannot parse (see `parse_errors.rs`).
+
+mod parse_errors;
 
 use dga_api as api;
 
@@ -133,7 +136,8 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
             () = &mut signal => break,
         };
         let service = TowerToHyperService::new(app.clone());
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = TokioIo::new(parse_errors::JsonParseErrors::new(stream));
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
             // A client that goes away or times out ends its connection; nothing to report.
             let _ = connection.await;
