@@ -205,6 +205,15 @@ pub enum SuffixKind {
 }
 
 impl SuffixKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [SuffixKind; 5] = [
+        SuffixKind::Icann,
+        SuffixKind::PrivateUserNamed,
+        SuffixKind::PrivateProviderNamed,
+        SuffixKind::IsPublicSuffix,
+        SuffixKind::SingleLabel,
+    ];
+
     /// A name for APIs and logs: `icann`, `private-user-named`, `private-provider-named`,
     /// `is-public-suffix` or `single-label`.
     pub const fn name(self) -> &'static str {

@@ -468,11 +468,7 @@ fn status_message(status: c_int) -> &'static CStr {
         c"the model has no operating point for that false-positive rate",
         c"internal error: the library panicked",
     ];
-    usize::try_from(status)
-        .ok()
-        .and_then(|i| MESSAGES.get(i))
-        .copied()
-        .unwrap_or(c"unknown status")
+    entry(&MESSAGES, status).unwrap_or(c"unknown status")
 }
 
 /// A feature's name as model files spell it (`ngram_bits`), NUL-terminated and static;
@@ -493,11 +489,7 @@ fn feature_name(feature: c_int) -> &'static CStr {
         c"longest_word",
         c"segments",
     ];
-    usize::try_from(feature)
-        .ok()
-        .and_then(|i| NAMES.get(i))
-        .copied()
-        .unwrap_or(c"unknown feature")
+    entry(&NAMES, feature).unwrap_or(c"unknown feature")
 }
 
 /// A suffix kind's name (`private-user-named`), NUL-terminated and static; "unknown suffix kind"
@@ -515,11 +507,15 @@ fn suffix_kind_name(kind: c_int) -> &'static CStr {
         c"is-public-suffix",
         c"single-label",
     ];
-    usize::try_from(kind)
+    entry(&NAMES, kind).unwrap_or(c"unknown suffix kind")
+}
+
+/// `table[index]`, for an index C passed as an int that may be anything.
+fn entry(table: &[&'static CStr], index: c_int) -> Option<&'static CStr> {
+    usize::try_from(index)
         .ok()
-        .and_then(|i| NAMES.get(i))
+        .and_then(|i| table.get(i))
         .copied()
-        .unwrap_or(c"unknown suffix kind")
 }
 
 #[cfg(test)]
@@ -533,14 +529,7 @@ mod tests {
             assert_eq!(feature_of(feature) as usize, i);
             assert_eq!(feature_name(i as c_int).to_str(), Ok(feature.name()));
         }
-        let kinds = [
-            SuffixKind::Icann,
-            SuffixKind::PrivateUserNamed,
-            SuffixKind::PrivateProviderNamed,
-            SuffixKind::IsPublicSuffix,
-            SuffixKind::SingleLabel,
-        ];
-        for (i, kind) in kinds.into_iter().enumerate() {
+        for (i, kind) in SuffixKind::ALL.into_iter().enumerate() {
             assert_eq!(suffix_kind_of(kind) as usize, i);
             assert_eq!(suffix_kind_name(i as c_int).to_str(), Ok(kind.name()));
         }

@@ -396,14 +396,7 @@ fn columns_to_numpy<'py>(
         PyString::new(py, "legitimate"),
         PyString::new(py, "malicious"),
     ];
-    let kinds = [
-        SuffixKind::Icann,
-        SuffixKind::PrivateUserNamed,
-        SuffixKind::PrivateProviderNamed,
-        SuffixKind::IsPublicSuffix,
-        SuffixKind::SingleLabel,
-    ]
-    .map(|kind| (kind, PyString::new(py, kind.name())));
+    let kinds = SuffixKind::ALL.map(|kind| (kind, PyString::new(py, kind.name())));
     let mut suffixes: std::collections::HashMap<&str, Py<PyAny>> = Default::default();
     let mut label = Vec::with_capacity(rows);
     let mut suffix = Vec::with_capacity(rows);
