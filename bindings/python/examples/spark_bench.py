@@ -10,45 +10,21 @@ alternating, and the medians are printed with their ratio: the machine is shared
 """
 
 import argparse
-import math
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from generate_dns_log import dns_log
+from original_model import original_scorer
 from spark_score_dns_log import score_dns_log
-
-# The original model (model/original.toml): H2O GLM coefficients on raw features.
-ORIGINAL = {"intercept": -14.94132841574946, "length": 1.49207826021648,
-            "entropy": 2.8502716978560194, "p_vowels": -8.839804567200542,
-            "num_words": -0.7977065034624655}
 
 
 def original_udf(words_path: str):
     from pyspark.sql.functions import udf
     from pyspark.sql.types import DoubleType
 
-    words = frozenset(Path(words_path).read_text().split())
-
-    def p_malicious(query):
-        if query is None:
-            return None
-        s = query.split(".")[0]
-        n = len(s)
-        if n == 0:
-            return None
-        counts = {}
-        for c in s:
-            counts[c] = counts.get(c, 0) + 1
-        entropy = -sum(c / n * math.log2(c / n) for c in counts.values())
-        vowels = sum(c in "aeiou" for c in s) / n
-        num_words = sum(s[i:j] in words for i in range(n) for j in range(i + 2, n + 1))
-        z = (ORIGINAL["intercept"] + ORIGINAL["length"] * n + ORIGINAL["entropy"] * entropy
-             + ORIGINAL["p_vowels"] * vowels + ORIGINAL["num_words"] * num_words)
-        return 1 / (1 + math.exp(-z))
-
-    return udf(p_malicious, DoubleType())
+    return udf(original_scorer(words_path), DoubleType())
 
 
 def main() -> None:
@@ -62,7 +38,8 @@ def main() -> None:
 
     spark = (SparkSession.builder.master("local[2]").appName("dga-classifier bench")
              .config("spark.ui.enabled", "false").getOrCreate())
-    spark.sparkContext.addPyFile(str(Path(__file__).with_name("spark_score_dns_log.py")))
+    for module in ["spark_score_dns_log.py", "original_model.py"]:
+        spark.sparkContext.addPyFile(str(Path(__file__).with_name(module)))
     p_malicious = original_udf(args.words)
     with tempfile.TemporaryDirectory() as tmp:
         log = f"{tmp}/dns.parquet"
