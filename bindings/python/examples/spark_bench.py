@@ -10,7 +10,9 @@ alternating, and the medians are printed with their ratio: the machine is shared
 """
 
 import argparse
+import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,6 +38,7 @@ def main() -> None:
 
     from pyspark.sql import SparkSession
 
+    os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers import this dga_classifier
     spark = (SparkSession.builder.master("local[2]").appName("dga-classifier bench")
              .config("spark.ui.enabled", "false").getOrCreate())
     for module in ["spark_score_dns_log.py", "original_model.py"]:

@@ -12,6 +12,7 @@ Input: Parquet, or CSV with a header (``--format csv``); the host names are in `
 
 import argparse
 import os
+import sys
 from typing import Iterator, Optional
 
 import pyarrow as pa
@@ -80,6 +81,10 @@ def main() -> None:
 
     builder = SparkSession.builder.appName("dga-classifier: score a DNS log")
     if args.master:
+        # Run locally, the workers use this interpreter, which has dga_classifier installed,
+        # unless PYSPARK_PYTHON says otherwise; on a cluster, PYSPARK_PYTHON names the
+        # environment shipped with the job (see the README).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     try:

@@ -32,12 +32,22 @@ from spark_score_dns_log import score_columns, score_dns_log  # noqa: E402
 def spark():
     from pyspark.sql import SparkSession
 
+    # The workers run this interpreter, so they import the dga_classifier under test, not
+    # whichever one the machine's default python3 has (or lacks).
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (SparkSession.builder.master("local[2]").appName("dga-classifier test")
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", "2")
                .getOrCreate())
     yield session
     session.stop()
+
+
+def assert_same(column, got, want):
+    """The first row where two columns differ, rather than pytest's diff of a million rows."""
+    assert len(got) == len(want), column
+    row = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
+    assert row is None, f"{column}, row {row}: {got[row]!r} from Spark, {want[row]!r} from the library"
 
 
 def test_every_row_is_scored_exactly_as_the_library_scores_it(spark, tmp_path):
@@ -55,7 +65,7 @@ def test_every_row_is_scored_exactly_as_the_library_scores_it(spark, tmp_path):
 
     expected = dga_classifier.classify_many(log.column("query"))
     errors = out.column("error").to_pylist()
-    assert errors == list(expected["error"])
+    assert_same("error", errors, expected["error"])
     assert sum(e is not None for e in errors) == ROWS // 10
     assert errors[9] == "missing: null, None or not a string"
     assert errors[19].startswith("invalid character '_' at byte 3")
@@ -66,7 +76,7 @@ def test_every_row_is_scored_exactly_as_the_library_scores_it(spark, tmp_path):
         if f.type == pa.float64():
             assert np.array_equal(got, want.astype(np.float64), equal_nan=True), f.name
         else:
-            assert list(got) == list(want), f.name
+            assert_same(f.name, got, want)
     # Spot checks against one-at-a-time scoring, which the Python tests hold to the Rust library.
     for i in [0, 5, 6, 123_456, ROWS - 2]:
         c = dga_classifier.classify(log.column("query")[i].as_py())
