@@ -84,6 +84,29 @@ impl fmt::Display for DomainError {
 
 impl core::error::Error for DomainError {}
 
+impl DomainError {
+    /// The byte offset into the input this error is about, for the errors that point at one
+    /// byte or label; `None` for those about the whole name.
+    ///
+    /// ```
+    /// use dga_classifier::classify;
+    /// assert_eq!(classify("exa_mple.com").unwrap_err().position(), Some(3));
+    /// assert_eq!(classify("").unwrap_err().position(), None);
+    /// ```
+    pub const fn position(&self) -> Option<usize> {
+        match *self {
+            DomainError::LabelTooLong { position, .. }
+            | DomainError::EmptyLabel { position }
+            | DomainError::InvalidCharacter { position, .. }
+            | DomainError::HyphenAtLabelEdge { position }
+            | DomainError::Punycode { position } => Some(position),
+            DomainError::Empty
+            | DomainError::NameTooLong { .. }
+            | DomainError::NumericTopLevelLabel => None,
+        }
+    }
+}
+
 /// A checked, lowercased host name: at most [`MAX_NAME_LEN`] bytes, without trailing dot.
 pub(crate) struct HostName<'a> {
     name: &'a str,

@@ -237,8 +237,8 @@ fn classify_into(bytes: &[u8], result: &mut DgaResult) -> DgaStatus {
     let classification = match classify(name) {
         Ok(classification) => classification,
         Err(error) => {
-            let (status, position) = status_of(error);
-            return fail(result, status, position, format_args!("{error}"));
+            let position = error.position().unwrap_or(0);
+            return fail(result, status_of(error), position, format_args!("{error}"));
         }
     };
     let score = classification.score;
@@ -297,20 +297,16 @@ fn copy_text<const N: usize>(buffer: &mut [c_char; N], text: &str) {
     buffer[text.len().min(N - 1)] = 0;
 }
 
-fn status_of(error: DomainError) -> (DgaStatus, usize) {
+fn status_of(error: DomainError) -> DgaStatus {
     match error {
-        DomainError::Empty => (DgaStatus::DGA_EMPTY, 0),
-        DomainError::NameTooLong { .. } => (DgaStatus::DGA_NAME_TOO_LONG, 0),
-        DomainError::LabelTooLong { position, .. } => (DgaStatus::DGA_LABEL_TOO_LONG, position),
-        DomainError::EmptyLabel { position } => (DgaStatus::DGA_EMPTY_LABEL, position),
-        DomainError::InvalidCharacter { position, .. } => {
-            (DgaStatus::DGA_INVALID_CHARACTER, position)
-        }
-        DomainError::HyphenAtLabelEdge { position } => {
-            (DgaStatus::DGA_HYPHEN_AT_LABEL_EDGE, position)
-        }
-        DomainError::NumericTopLevelLabel => (DgaStatus::DGA_NUMERIC_TOP_LEVEL_LABEL, 0),
-        DomainError::Punycode { position } => (DgaStatus::DGA_PUNYCODE, position),
+        DomainError::Empty => DgaStatus::DGA_EMPTY,
+        DomainError::NameTooLong { .. } => DgaStatus::DGA_NAME_TOO_LONG,
+        DomainError::LabelTooLong { .. } => DgaStatus::DGA_LABEL_TOO_LONG,
+        DomainError::EmptyLabel { .. } => DgaStatus::DGA_EMPTY_LABEL,
+        DomainError::InvalidCharacter { .. } => DgaStatus::DGA_INVALID_CHARACTER,
+        DomainError::HyphenAtLabelEdge { .. } => DgaStatus::DGA_HYPHEN_AT_LABEL_EDGE,
+        DomainError::NumericTopLevelLabel => DgaStatus::DGA_NUMERIC_TOP_LEVEL_LABEL,
+        DomainError::Punycode { .. } => DgaStatus::DGA_PUNYCODE,
     }
 }
 

@@ -118,19 +118,6 @@ fn error_kind(error: &DomainError) -> &'static str {
     }
 }
 
-fn error_position(error: &DomainError) -> Option<usize> {
-    match *error {
-        DomainError::LabelTooLong { position, .. }
-        | DomainError::EmptyLabel { position }
-        | DomainError::InvalidCharacter { position, .. }
-        | DomainError::HyphenAtLabelEdge { position }
-        | DomainError::Punycode { position } => Some(position),
-        DomainError::Empty
-        | DomainError::NameTooLong { .. }
-        | DomainError::NumericTopLevelLabel => None,
-    }
-}
-
 /// `dga_classifier.DomainError(message, kind, position)`, defined in Python (`_errors.py`).
 fn domain_error(py: Python<'_>, error: &DomainError) -> PyErr {
     static CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -142,7 +129,7 @@ fn domain_error(py: Python<'_>, error: &DomainError) -> PyErr {
         Ok(class) => class.bind(py),
         Err(e) => return e,
     };
-    match class.call1((error.to_string(), error_kind(error), error_position(error))) {
+    match class.call1((error.to_string(), error_kind(error), error.position())) {
         Ok(instance) => PyErr::from_value(instance),
         Err(e) => e,
     }
