@@ -1,4 +1,4 @@
-//! The JSON API of the examples, one code path for all of them: the Lambda function, the local
+//! The JSON API of the programs, one code path for all of them: the Lambda function, the local
 //! server and the command-line scorer.
 //!
 //! Request: `{"domain": "<host name>"}`, optionally with `"fpr": <rate>` to judge at one of the

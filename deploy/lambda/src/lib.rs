@@ -131,7 +131,11 @@ fn http_response(source: Source, status: u16, body: Option<Value>) -> Value {
         "isBase64Encoded": false,
     });
     if let Source::LoadBalancer { multi_value } = source {
-        response["statusDescription"] = json!(format!("{status} {}", reason_phrase(status)));
+        let reason = http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or_default();
+        response["statusDescription"] = json!(format!("{status} {reason}"));
         if multi_value {
             let multi: Map<String, Value> = headers
                 .into_iter()
@@ -143,17 +147,4 @@ fn http_response(source: Source, status: u16, body: Option<Value>) -> Value {
     }
     response["headers"] = Value::Object(headers);
     response
-}
-
-/// The reason phrases of the statuses this function answers with (an ALB wants one).
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        400 => "Bad Request",
-        405 => "Method Not Allowed",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Entity",
-        _ => "",
-    }
 }
