@@ -218,3 +218,34 @@ fn help_and_unopenable_inputs() {
         .unwrap()
         .contains("unknown option --colour"));
 }
+
+#[test]
+fn a_pipe_fed_slowly_is_scored_as_it_comes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_classify"))
+        .args(["--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (rows, arrived) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(stdout) {
+            rows.send(line.unwrap()).unwrap();
+        }
+    });
+    for domain in ["google.com", "xjwqpzkvbrtmh.net"] {
+        writeln!(stdin, "{domain}").unwrap();
+        // stdin stays open: the row must come before the input ends, not with it.
+        let row = arrived
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("no row for {domain} while the input stays open: {e}"));
+        let row: serde_json::Value = serde_json::from_str(&row).unwrap();
+        assert_eq!(row["domain"], domain);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+}

@@ -17,20 +17,20 @@
 //! and `#` comments are skipped; a line that is not UTF-8 or longer than any host name is reported
 //! (at most 100 bytes of it, escaped) and the run goes on.
 //!
-//! Input is read in batches of a fixed number of lines, each batch scored on every core, so
-//! memory stays constant whatever the input size. When stderr is a terminal, a progress line
+//! Input is read in blocks of 64 KiB cut at line ends: one thread reads, one per core scores and
+//! the main thread writes, in input order, so memory stays constant whatever the input size and
+//! a slow pipe's names come out as they arrive. When stderr is a terminal, a progress line
 //! shows the count and rate.
 
 use dga_api as api;
 
 use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// Lines read, scored and written at a time: what bounds memory.
-const BATCH_LINES: usize = 1 << 16;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Format {
@@ -122,14 +122,11 @@ fn parse_args() -> Result<Options, String> {
     })
 }
 
-/// Counts across all sources, and the progress line.
-struct Tally {
-    domains: u64,
-    invalid: u64,
-    started: Instant,
-    last_shown: Instant,
-    show_progress: bool,
-}
+/// Bytes read at a time, cut back to the last whole line: one core's unit of work (about
+/// 3,600 host names).
+const BLOCK_BYTES: usize = 1 << 16;
+/// Blocks read ahead of what has been written: with [`BLOCK_BYTES`], what bounds memory.
+const BLOCKS_IN_FLIGHT: usize = 8;
 
 fn run() -> Result<u64, String> {
     let Options {
@@ -144,6 +141,7 @@ fn run() -> Result<u64, String> {
         .into_iter()
         .map(Input::open)
         .collect::<Result<_, _>>()?;
+    let names: Vec<String> = inputs.iter().map(|i| i.name().to_owned()).collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     if format == Format::Csv {
@@ -158,36 +156,56 @@ fn run() -> Result<u64, String> {
         )
         .map_err(|e| format!("stdout: {e}"))?;
     }
-    let now = Instant::now();
-    let mut tally = Tally {
-        domains: 0,
-        invalid: 0,
-        started: now,
-        last_shown: now,
-        show_progress: std::io::stderr().is_terminal(),
-    };
-    for input in inputs {
-        match input {
-            Input::Arguments(domains) => {
-                let lines: Vec<Line> = domains.into_iter().map(Ok).collect();
-                score_batch("argument", 1, &lines, job, &mut out, &mut tally)?
-            }
-            Input::Reader(name, reader) => score_file(&name, reader, job, &mut out, &mut tally)?,
+    // Three stages at once: a reader cuts the input into blocks of lines, one worker per core
+    // scores them, and this thread writes the results in input order. Each block comes with a channel of its
+    // own for its result; the writer takes those channels in reading order.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (work, queue) = std::sync::mpsc::sync_channel::<(Block, SyncSender<Rendered>)>(cores);
+    let queue = Mutex::new(queue);
+    let (in_order, pending) = std::sync::mpsc::sync_channel(BLOCKS_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        for _ in 0..cores {
+            scope.spawn(|| loop {
+                // The lock is held only to take the next block.
+                let next = queue
+                    .lock()
+                    .map_err(|_| ())
+                    .and_then(|q| q.recv().map_err(|_| ()));
+                let Ok((block, reply)) = next else { break };
+                // The writer gone (stdout failed) is seen and said by the writer.
+                let _ = reply.send(render(block, job));
+            });
         }
-    }
-    out.flush().map_err(|e| format!("stdout: {e}"))?;
-    if tally.show_progress {
-        eprint!("\r\x1b[K");
-    }
-    let seconds = tally.started.elapsed().as_secs_f64();
-    eprintln!(
-        "classify: {} lines, {} invalid, {:.1} s ({:.0} lines/s)",
-        tally.domains,
-        tally.invalid,
-        seconds,
-        tally.domains as f64 / seconds.max(1e-9)
-    );
-    Ok(tally.invalid)
+        let reader = scope.spawn(move || {
+            read_blocks(inputs, |source, block| {
+                let (reply, result) = std::sync::mpsc::sync_channel(1);
+                // Either send fails only when the writer has stopped, on an error it reports.
+                work.send((block, reply)).is_ok() && in_order.send((source, result)).is_ok()
+            })
+        });
+        let written = write_in_order(pending, &names, &mut out);
+        // The writer gone, the reader stops at its next block.
+        let read = reader
+            .join()
+            .map_err(|_| "the reader panicked".to_owned())?;
+        let tally = written?;
+        read?;
+        Ok(tally)
+    })
+    .map(|tally: Tally| {
+        if tally.show_progress {
+            eprint!("\r\x1b[K");
+        }
+        let seconds = tally.started.elapsed().as_secs_f64();
+        eprintln!(
+            "classify: {} lines, {} invalid, {:.1} s ({:.0} lines/s)",
+            tally.lines,
+            tally.invalid,
+            seconds,
+            tally.lines as f64 / seconds.max(1e-9)
+        );
+        tally.invalid
+    })
 }
 
 /// How every line is scored and written.
@@ -200,7 +218,7 @@ struct Job {
 /// A source, opened.
 enum Input {
     Arguments(Vec<String>),
-    Reader(String, Box<dyn BufRead>),
+    Reader(String, Box<dyn Read + Send>),
 }
 
 impl Input {
@@ -208,61 +226,198 @@ impl Input {
         Ok(match source {
             Source::Arguments(domains) => Input::Arguments(domains),
             Source::File(path) if path == "-" => {
-                Input::Reader(String::from("stdin"), Box::new(std::io::stdin().lock()))
+                Input::Reader(String::from("stdin"), Box::new(std::io::stdin()))
             }
             Source::File(path) => {
                 let file = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
-                Input::Reader(
-                    path,
-                    Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
-                )
+                Input::Reader(path, Box::new(file))
             }
         })
     }
+
+    /// What error reports call it.
+    fn name(&self) -> &str {
+        match self {
+            Input::Arguments(_) => "argument",
+            Input::Reader(name, _) => name,
+        }
+    }
 }
 
-/// One input line: its text, or why it cannot be a host name (with the start of it, escaped).
-type Line = Result<String, String>;
+/// Lines read at once.
+enum Block {
+    /// Whole lines, each ending in `\n` but for the input's last.
+    Lines(Vec<u8>),
+    /// One line longer than a block, skipped as it was read: its length and first bytes.
+    Overlong { length: usize, start: Vec<u8> },
+}
 
-/// Reads the next line of at most [`MAX_LINE_BYTES`]; a longer one is skipped to its end without
-/// being kept. `None` at the end of the input.
-fn read_line(reader: &mut dyn BufRead, buffer: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
-    buffer.clear();
-    let limit = MAX_LINE_BYTES as u64 + 1;
-    if std::io::Read::take(&mut *reader, limit).read_until(b'\n', buffer)? == 0 {
-        return Ok(None);
-    }
-    if buffer.last() != Some(&b'\n') && buffer.len() > MAX_LINE_BYTES {
-        let mut length = buffer.len();
-        loop {
-            let available = reader.fill_buf()?;
-            if available.is_empty() {
-                break;
+/// Reads every input in blocks, handing each to `dispatch` with its input's index, until
+/// `dispatch` says to stop.
+fn read_blocks(
+    inputs: Vec<Input>,
+    mut dispatch: impl FnMut(usize, Block) -> bool,
+) -> Result<(), String> {
+    for (index, input) in inputs.into_iter().enumerate() {
+        let (name, mut reader) = match input {
+            Input::Arguments(domains) => {
+                if !dispatch(index, Block::Lines(domains.join("\n").into_bytes())) {
+                    return Ok(());
+                }
+                continue;
             }
-            match available.iter().position(|&b| b == b'\n') {
-                Some(end) => {
-                    reader.consume(end + 1);
-                    length += end;
+            Input::Reader(name, reader) => (name, reader),
+        };
+        let failed = |e: std::io::Error| format!("{name}: {e}");
+        let mut carried = Vec::new();
+        loop {
+            let mut block = std::mem::take(&mut carried);
+            let end_of_input = fill(&mut reader, &mut block).map_err(failed)?;
+            let block = if end_of_input {
+                if block.is_empty() {
                     break;
                 }
-                None => {
-                    let used = available.len();
-                    reader.consume(used);
-                    length += used;
+                Block::Lines(block)
+            } else if let Some(last) = block.iter().rposition(|&b| b == b'\n') {
+                carried = block.split_off(last + 1);
+                Block::Lines(block)
+            } else {
+                let (length, rest) = skip_line(&mut reader, block.len()).map_err(failed)?;
+                carried = rest;
+                block.truncate(ECHO_BYTES + 1);
+                Block::Overlong {
+                    length,
+                    start: block,
                 }
+            };
+            if !dispatch(index, block) {
+                return Ok(());
             }
         }
-        return Ok(Some(Err(format!(
-            "a line of {length} bytes, longer than any host name: \"{}\"",
-            echo(buffer)
-        ))));
     }
-    let line = buffer.strip_suffix(b"\n").unwrap_or(buffer);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    Ok(Some(match std::str::from_utf8(line) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(_) => Err(format!("not UTF-8: \"{}\"", echo(line))),
-    }))
+    Ok(())
+}
+
+/// Reads into `block` until it holds [`BLOCK_BYTES`], or holds a whole line and the input has
+/// nothing more ready (a pipe fed slowly is scored as it comes). True at the end of the input.
+fn fill(reader: &mut dyn Read, block: &mut Vec<u8>) -> std::io::Result<bool> {
+    let mut filled = block.len();
+    block.resize(BLOCK_BYTES, 0);
+    let end_of_input = loop {
+        if filled == BLOCK_BYTES {
+            break false;
+        }
+        match reader.read(&mut block[filled..]) {
+            Ok(0) => break true,
+            Ok(read) => {
+                filled += read;
+                // A short read is all the input has for now.
+                if filled < BLOCK_BYTES && block[filled - read..filled].contains(&b'\n') {
+                    break false;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    block.truncate(filled);
+    Ok(end_of_input)
+}
+
+/// Reads to the end of a line too long to hold, `length` bytes of which were read: its whole
+/// length, and what followed its newline in the last read.
+fn skip_line(reader: &mut dyn Read, mut length: usize) -> std::io::Result<(usize, Vec<u8>)> {
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => return Ok((length, Vec::new())),
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        match buffer[..read].iter().position(|&b| b == b'\n') {
+            Some(end) => return Ok((length + end, buffer[end + 1..read].to_vec())),
+            None => length += read,
+        }
+    }
+}
+
+/// One block, scored: its output, each invalid line's offset in the block and what is wrong
+/// with it, and how many lines it had.
+struct Rendered {
+    out: String,
+    errors: Vec<(usize, String)>,
+    lines: usize,
+}
+
+/// Counts across all inputs, and the progress line.
+struct Tally {
+    lines: u64,
+    invalid: u64,
+    started: Instant,
+    last_shown: Instant,
+    show_progress: bool,
+}
+
+/// Writes each block's result as it comes, in reading order, with its errors on stderr
+/// numbered by line within its input; flushes whenever no result is waiting, so a slow pipe's
+/// names come out as they are scored.
+fn write_in_order(
+    pending: Receiver<(usize, Receiver<Rendered>)>,
+    names: &[String],
+    out: &mut impl Write,
+) -> Result<Tally, String> {
+    let now = Instant::now();
+    let mut tally = Tally {
+        lines: 0,
+        invalid: 0,
+        started: now,
+        last_shown: now,
+        show_progress: std::io::stderr().is_terminal(),
+    };
+    let failed = |e: std::io::Error| format!("stdout: {e}");
+    let (mut input, mut first_line) = (usize::MAX, 1);
+    loop {
+        let (source, result) = match pending.try_recv() {
+            Ok(next) => next,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                out.flush().map_err(failed)?;
+                match pending.recv() {
+                    Ok(next) => next,
+                    Err(_) => break,
+                }
+            }
+        };
+        let Ok(rendered) = result.recv() else { break };
+        if source != input {
+            (input, first_line) = (source, 1);
+        }
+        out.write_all(rendered.out.as_bytes()).map_err(failed)?;
+        if tally.show_progress && !rendered.errors.is_empty() {
+            eprint!("\r\x1b[K"); // the progress line gives way to the reports
+        }
+        for (offset, problem) in &rendered.errors {
+            eprintln!(
+                "classify: {}:{}: {problem}",
+                names[source],
+                first_line + offset
+            );
+        }
+        first_line += rendered.lines;
+        tally.lines += rendered.lines as u64;
+        tally.invalid += rendered.errors.len() as u64;
+        if tally.show_progress && tally.last_shown.elapsed() > Duration::from_millis(250) {
+            tally.last_shown = Instant::now();
+            let rate = tally.lines as f64 / tally.started.elapsed().as_secs_f64();
+            eprint!(
+                "\r\x1b[K{} lines, {} invalid, {:.0} lines/s",
+                tally.lines, tally.invalid, rate
+            );
+        }
+    }
+    out.flush().map_err(failed)?;
+    Ok(tally)
 }
 
 /// The first [`ECHO_BYTES`] of `bytes`, with anything but printable ASCII escaped.
@@ -272,110 +427,61 @@ fn echo(bytes: &[u8]) -> String {
     format!("{}{ellipsis}", shown.escape_ascii())
 }
 
-fn score_file(
-    name: &str,
-    mut reader: Box<dyn BufRead>,
-    job: Job,
-    out: &mut impl Write,
-    tally: &mut Tally,
-) -> Result<(), String> {
-    let mut buffer = Vec::new();
-    let mut first_line = 1;
-    loop {
-        let mut batch = Vec::with_capacity(BATCH_LINES);
-        while batch.len() < BATCH_LINES {
-            match read_line(&mut reader, &mut buffer).map_err(|e| format!("{name}: {e}"))? {
-                Some(line) => batch.push(line),
-                None => break,
-            }
+/// Scores one block.
+fn render(block: Block, job: Job) -> Rendered {
+    let text = match block {
+        Block::Lines(text) => text,
+        Block::Overlong { length, start } => {
+            let problem = format!(
+                "a line of {length} bytes, longer than any host name: \"{}\"",
+                echo(&start)
+            );
+            return Rendered {
+                out: String::new(),
+                errors: vec![(0, problem)],
+                lines: 1,
+            };
         }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        score_batch(name, first_line, &batch, job, out, tally)?;
-        first_line += batch.len();
-    }
-}
-
-/// Scores `lines` (numbered from `first_line` in `source`) on every core and writes them in order.
-fn score_batch(
-    source: &str,
-    first_line: usize,
-    lines: &[Line],
-    job: Job,
-    out: &mut impl Write,
-    tally: &mut Tally,
-) -> Result<(), String> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = lines.len().div_ceil(cores).max(1);
-    let results: Vec<(String, String, u64)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = lines
-            .chunks(chunk)
-            .enumerate()
-            .map(|(i, part)| scope.spawn(move || render(source, first_line + i * chunk, part, job)))
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a scoring thread panicked"))
-            .collect()
-    });
-    for (rendered, errors, invalid) in results {
-        out.write_all(rendered.as_bytes())
-            .map_err(|e| format!("stdout: {e}"))?;
-        if tally.show_progress && !errors.is_empty() {
-            eprint!("\r\x1b[K"); // the progress line gives way to the reports
-        }
-        eprint!("{errors}");
-        tally.invalid += invalid;
-    }
-    tally.domains += lines.len() as u64;
-    if tally.show_progress && tally.last_shown.elapsed() > Duration::from_millis(250) {
-        tally.last_shown = Instant::now();
-        let rate = tally.domains as f64 / tally.started.elapsed().as_secs_f64();
-        eprint!(
-            "\r\x1b[K{} lines, {} invalid, {:.0} lines/s",
-            tally.domains, tally.invalid, rate
-        );
-    }
-    Ok(())
-}
-
-/// The output of one part of a batch, its error lines and how many lines were invalid.
-fn render(source: &str, first_line: usize, lines: &[Line], job: Job) -> (String, String, u64) {
-    // Rows of the default model average 228 bytes: no reallocation for most parts.
-    let mut out = String::with_capacity(lines.len() * 256);
-    let mut errors = String::new();
-    let mut invalid = 0;
+    };
+    // Rows of the default model average 228 bytes, names 18: no reallocation for most blocks.
+    let mut out = String::with_capacity(text.len() * 16);
+    let mut errors = Vec::new();
     // The same on every row: formatted once.
     let mut intercept = zmij::Buffer::new();
     let intercept = intercept.format(MODEL.intercept);
-    for (offset, line) in lines.iter().enumerate() {
-        let problem = match line {
-            Err(problem) => problem.clone(),
-            Ok(text) => {
-                let domain = text.trim();
-                if domain.is_empty() || domain.starts_with('#') {
-                    continue;
-                }
-                let result = match job.format {
-                    Format::Csv => classify(domain)
-                        .map(|c| csv_row(&mut out, domain, &c, job.point, intercept)),
-                    Format::JsonLines => json_line(&mut out, domain, job.point),
-                };
-                match result {
-                    Ok(()) => continue,
-                    Err(e) => format!("{e}: \"{}\"", echo(domain.as_bytes())),
-                }
-            }
+    let body = text.strip_suffix(b"\n").unwrap_or(&text);
+    let mut lines = 0;
+    for (offset, line) in body.split(|&b| b == b'\n').enumerate() {
+        lines += 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > MAX_LINE_BYTES {
+            let problem = format!(
+                "a line of {} bytes, longer than any host name: \"{}\"",
+                line.len(),
+                echo(line)
+            );
+            errors.push((offset, problem));
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(line) else {
+            errors.push((offset, format!("not UTF-8: \"{}\"", echo(line))));
+            continue;
         };
-        invalid += 1;
-        let _ = writeln!(
-            errors,
-            "classify: {source}:{}: {problem}",
-            first_line + offset
-        );
+        let domain = line.trim();
+        if domain.is_empty() || domain.starts_with('#') {
+            continue;
+        }
+        let result = match job.format {
+            Format::Csv => {
+                classify(domain).map(|c| csv_row(&mut out, domain, &c, job.point, intercept))
+            }
+            Format::JsonLines => json_line(&mut out, domain, job.point),
+        };
+        if let Err(e) = result {
+            errors.push((offset, format!("{e}: \"{}\"", echo(domain.as_bytes()))));
+        }
     }
-    (out, errors, invalid)
+    Rendered { out, errors, lines }
 }
 
 fn csv_row(
