@@ -14,13 +14,14 @@ fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_ref())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    // Written from a thread of its own: the scorer writes rows while it still reads, and a
+    // pipe is only so big.
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.as_ref().to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&stdin));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    output
 }
 
 #[test]
