@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load test of the local server: `bash benches/load.sh [seconds per run, default 10]`.
+# Load test of the local server: `bash benches/load.sh [seconds per run, default 10] [serve's
+# options...]`, e.g. `bash benches/load.sh 10 --threads 1`.
 #
 # Starts the release `serve` example on a free loopback port, then runs wrk (Debian's `wrk`)
 # with POST /classify at 1, 16 and 128 connections, each for a bounded time, and 128 again while
@@ -10,11 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
+shift $(( $# > 0 ? 1 : 0 ))
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
 
 cargo build --release --bin serve
 out=$(mktemp)
-target/release/serve --addr 127.0.0.1:0 > "$out" &
+target/release/serve --addr 127.0.0.1:0 "$@" > "$out" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$out" "$script"' EXIT
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done

@@ -217,6 +217,35 @@ fn help_prints_usage_and_bad_arguments_exit_2() {
     assert!(String::from_utf8(bad.stderr)
         .unwrap()
         .contains("unknown argument"));
+    for threads in ["0", "many"] {
+        let bad = Command::new(env!("CARGO_BIN_EXE_serve"))
+            .args(["--threads", threads])
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2), "--threads {threads}");
+        assert!(String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("--threads takes 1 to 1024"));
+    }
+}
+
+#[test]
+fn threads_sets_how_many_serve_requests() {
+    for threads in [1, 3] {
+        let server = Server::start_with(&["--threads", &threads.to_string()]);
+        let (status, _) = server.json("POST", "/classify", br#"{"domain": "google.com"}"#);
+        assert_eq!(status, 200);
+        // How tokio names its workers.
+        let tasks = format!("/proc/{}/task", server.child.id());
+        let workers = std::fs::read_dir(tasks)
+            .unwrap()
+            .filter(|task| {
+                let comm = task.as_ref().unwrap().path().join("comm");
+                std::fs::read_to_string(comm).unwrap().trim() == "tokio-rt-worker"
+            })
+            .count();
+        assert_eq!(workers, threads);
+    }
 }
 
 /// Sends `raw` on a new connection and reads until the server closes it, for at most `limit`:

@@ -117,12 +117,18 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// The server with more command-line arguments than its address.
+    pub fn start_with(arguments: &[&str]) -> Server {
         // Only the programs' own tests have the server; the Lambda's share the rest of this file.
         let Some(serve) = option_env!("CARGO_BIN_EXE_serve") else {
             panic!("the serve binary is built for the programs' tests only")
         };
         let mut child = Command::new(serve)
             .args(["--addr", "127.0.0.1:0"])
+            .args(arguments)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
