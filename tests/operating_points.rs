@@ -32,12 +32,43 @@ fn legit_validation_labels() -> Vec<String> {
             .map(|r| r.domain)
             .collect();
     }
-    let extra = [shared_data(""), shared_data("extra-2026")];
-    let data = protocol::Data::load(train, &valid, &extra, SEED).unwrap();
-    data.legit_validation_rows()
+    protocol_data(train, &valid)
+        .legit_validation_rows()
         .iter()
         .map(|r| r.domain.clone())
         .collect()
+}
+
+/// The protocol's labels, as the trainer gathers them with `--extra` on both folders.
+fn protocol_data(train: Vec<trainer::Row>, valid: &[trainer::Row]) -> protocol::Data {
+    let extra = [shared_data(""), shared_data("extra-2026")];
+    protocol::Data::load(train, valid, &extra, SEED).unwrap()
+}
+
+#[test]
+fn the_protocol_file_for_peers_holds_its_labels() {
+    let rows = trainer::read_rows(&shared_data("legit-dga_domains.csv")).unwrap();
+    let (train, valid) = trainer::split_by_domain(rows, SEED);
+    let data = protocol_data(train, &valid);
+    let file = data.labels_file();
+    let mut sets: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for line in file.lines().skip(1) {
+        let (set, label) = line.split_once('\t').unwrap();
+        sets.entry(set).or_default().push(label);
+    }
+    let mut legit: Vec<&str> = data
+        .legit_validation_rows()
+        .iter()
+        .map(|r| r.domain.as_str())
+        .collect();
+    legit.sort_unstable();
+    legit.dedup();
+    let mut written = sets.remove("legit").unwrap();
+    written.sort_unstable();
+    assert_eq!(written, legit, "the thresholds' labels, each once");
+    // DDS's cryptolocker and more-dga's are one family.
+    assert_eq!(sets.len(), 34, "{:?}", sets.keys());
+    assert!(sets.values().all(|labels| !labels.is_empty()));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example train -- [--data FILE | --train FILE --valid FILE]
-//!     [--extra DIR]... [--features NAME,...] [--write-ngrams FILE]
+//!     [--extra DIR]... [--features NAME,...] [--write-ngrams FILE] [--write-protocol FILE]
 //!     [--out FILE] [--name NAME] [--seed N]
 //! ```
 //!
@@ -23,6 +23,10 @@
 //! `--write-ngrams FILE` writes the 4-gram counts of the legitimate training labels (the
 //! source of `Features::ngram_bits`) and stops; rebuild with them before training a model that
 //! uses `ngram_bits` (the trainer refuses a table that is not its split's).
+//!
+//! `--write-protocol FILE` (with `--extra`) writes the protocol's labels, `set\tlabel`: the
+//! curated legitimate validation labels (`legit`) and every family's, for scoring a model
+//! trained elsewhere on the same terms (`bindings/python/examples/peer_protocol.py`), and stops.
 //!
 //! To train for a new word list, build with it and without a model:
 //! `DGA_WORDS=my-words.txt DGA_MODEL=untrained cargo run --release --example train -- --out my-model.toml`.
@@ -45,6 +49,7 @@ struct Args {
     extra: Vec<PathBuf>,
     features: Vec<Feature>,
     write_ngrams: Option<PathBuf>,
+    write_protocol: Option<PathBuf>,
     out: PathBuf,
     name: String,
     seed: u64,
@@ -57,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
         extra: Vec::new(),
         features: MODEL.coefficients.iter().map(|&(f, _)| f).collect(),
         write_ngrams: None,
+        write_protocol: None,
         out: PathBuf::from("trained.toml"),
         name: String::from("trained"),
         seed: 20160101,
@@ -72,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
             "--extra" => args.extra.push(value()?.into()),
             "--features" => args.features = parse_features(&value()?)?,
             "--write-ngrams" => args.write_ngrams = Some(value()?.into()),
+            "--write-protocol" => args.write_protocol = Some(value()?.into()),
             "--out" => args.out = value()?.into(),
             "--name" => args.name = value()?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
@@ -88,6 +95,11 @@ fn parse_args() -> Result<Args, String> {
     };
     if args.name.contains(['"', '\\']) {
         return Err(String::from("--name may not contain quotes or backslashes"));
+    }
+    if args.write_protocol.is_some() && args.extra.is_empty() {
+        return Err(String::from(
+            "--write-protocol needs the protocol's --extra lists",
+        ));
     }
     if args.split.is_some() && (!args.extra.is_empty() || args.write_ngrams.is_some()) {
         return Err(String::from(
@@ -150,6 +162,12 @@ fn run() -> Result<(), String> {
         Some(data) => data.legit_training_labels(),
         None => protocol::distinct_legit_labels(&train),
     };
+    if let (Some(path), Some(data)) = (&args.write_protocol, &protocol_data) {
+        std::fs::write(path, data.labels_file())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("the protocol's labels written to {}", path.display());
+        return Ok(());
+    }
     if let Some(path) = &args.write_ngrams {
         let counts = protocol::ngram_counts_file(&legit, args.seed);
         std::fs::write(path, &counts)

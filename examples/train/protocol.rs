@@ -204,6 +204,26 @@ impl Data {
         &self.legit_lists
     }
 
+    /// The protocol's labels for a model trained elsewhere (a peer), one `set\tlabel` line each:
+    /// `legit` for the curated validation labels its thresholds are set on, then every DGA
+    /// family's labels under the family's name.
+    pub fn labels_file(&self) -> String {
+        let mut file =
+            String::from("# set\tlabel, written by the `train` example's --write-protocol\n");
+        let legit = self.legit_valid.iter().map(|row| ("legit", row));
+        let dga = self.dga.iter().map(|(row, _)| (row.family.as_str(), row));
+        let mut seen = HashSet::new();
+        for (set, row) in legit.chain(dga) {
+            // DDS's one record with a newline in its label (see ../shared/data/README.md) has
+            // no line of its own to be.
+            let one_line = !row.domain.contains(['\n', '\t']);
+            if one_line && seen.insert((set, row.domain.as_str())) {
+                file += &format!("{set}\t{}\n", row.domain);
+            }
+        }
+        file
+    }
+
     /// The distinct legitimate labels on the training side.
     pub fn legit_training_labels(&self) -> Vec<&str> {
         self.legit_train.iter().map(|r| r.domain.as_str()).collect()
