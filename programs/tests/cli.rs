@@ -4,16 +4,21 @@ mod support;
 
 use dga_classifier::MODEL;
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
-fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_classify"))
+/// The scorer, started with `args` and every stream piped.
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_classify"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+    let mut child = spawn(args);
     // Written from a thread of its own: the scorer writes rows while it still reads, and a
     // pipe is only so big.
     let mut input = child.stdin.take().unwrap();
@@ -222,13 +227,7 @@ fn help_and_unopenable_inputs() {
 
 #[test]
 fn a_pipe_fed_slowly_is_scored_as_it_comes() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_classify"))
-        .args(["--format", "jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&["--format", "jsonl"]);
     let mut stdin = child.stdin.take().unwrap();
     let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let (rows, arrived) = std::sync::mpsc::channel();
