@@ -157,8 +157,8 @@ fn run() -> Result<u64, String> {
         .map_err(|e| format!("stdout: {e}"))?;
     }
     // Three stages at once: a reader cuts the input into blocks of lines, one worker per core
-    // scores them, and this thread writes the results in input order. Each block comes with a channel of its
-    // own for its result; the writer takes those channels in reading order.
+    // scores them, and this thread writes the results in input order. Each block comes with a
+    // channel of its own for its result; the writer takes those channels in reading order.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (work, queue) = std::sync::mpsc::sync_channel::<(Block, SyncSender<Rendered>)>(cores);
     let queue = Mutex::new(queue);
@@ -327,17 +327,13 @@ fn fill(reader: &mut dyn Read, block: &mut Vec<u8>) -> std::io::Result<bool> {
 /// Reads to the end of a line too long to hold, `length` bytes of which were read: its whole
 /// length, and what followed its newline in the last read.
 fn skip_line(reader: &mut dyn Read, mut length: usize) -> std::io::Result<(usize, Vec<u8>)> {
-    let mut buffer = vec![0; 1 << 16];
     loop {
-        let read = match reader.read(&mut buffer) {
-            Ok(0) => return Ok((length, Vec::new())),
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        match buffer[..read].iter().position(|&b| b == b'\n') {
-            Some(end) => return Ok((length + end, buffer[end + 1..read].to_vec())),
-            None => length += read,
+        let mut chunk = Vec::new();
+        let end_of_input = fill(reader, &mut chunk)?;
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(end) => return Ok((length + end, chunk.split_off(end + 1))),
+            None if end_of_input => return Ok((length + chunk.len(), Vec::new())),
+            None => length += chunk.len(),
         }
     }
 }
@@ -427,18 +423,22 @@ fn echo(bytes: &[u8]) -> String {
     format!("{}{ellipsis}", shown.escape_ascii())
 }
 
+/// What is wrong with a line of `length` bytes that begins with `start`.
+fn overlong(length: usize, start: &[u8]) -> String {
+    format!(
+        "a line of {length} bytes, longer than any host name: \"{}\"",
+        echo(start)
+    )
+}
+
 /// Scores one block.
 fn render(block: Block, job: Job) -> Rendered {
     let text = match block {
         Block::Lines(text) => text,
         Block::Overlong { length, start } => {
-            let problem = format!(
-                "a line of {length} bytes, longer than any host name: \"{}\"",
-                echo(&start)
-            );
             return Rendered {
                 out: String::new(),
-                errors: vec![(0, problem)],
+                errors: vec![(0, overlong(length, &start))],
                 lines: 1,
             };
         }
@@ -455,12 +455,7 @@ fn render(block: Block, job: Job) -> Rendered {
         lines += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.len() > MAX_LINE_BYTES {
-            let problem = format!(
-                "a line of {} bytes, longer than any host name: \"{}\"",
-                line.len(),
-                echo(line)
-            );
-            errors.push((offset, problem));
+            errors.push((offset, overlong(line.len(), line)));
             continue;
         }
         let Ok(line) = std::str::from_utf8(line) else {
