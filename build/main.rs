@@ -1,4 +1,5 @@
-//! Build script: compiles the word list, the 4-gram counts and the model into `OUT_DIR`.
+//! Build script: compiles the word list, the 4-gram counts, the model and the per-client
+//! detector's model into `OUT_DIR`.
 //!
 //! All the work lives in `codegen`; this file only resolves the inputs.
 
@@ -15,6 +16,10 @@ fn main() {
         Some(path) if path.as_os_str() == codegen::UNTRAINED => None,
         path => Some(path.unwrap_or_else(|| manifest_dir.join("model/default.toml"))),
     };
+    let hunt_model = match input_path("DGA_HUNT_MODEL") {
+        Some(path) if path.as_os_str() == codegen::UNTRAINED => None,
+        path => Some(path.unwrap_or_else(|| manifest_dir.join("model/hunt.toml"))),
+    };
     let words = manifest_dir.join(words);
     let ngrams = manifest_dir.join(ngrams);
     println!("cargo:rerun-if-changed={}", words.display());
@@ -22,13 +27,14 @@ fn main() {
     // The library's tests re-read both to check the generated tables against them.
     println!("cargo:rustc-env=DGA_WORDS_PATH={}", words.display());
     println!("cargo:rustc-env=DGA_NGRAMS_PATH={}", ngrams.display());
-    if let Some(model) = &model {
+    for model in model.iter().chain(&hunt_model) {
         println!("cargo:rerun-if-changed={}", model.display());
     }
     let inputs = codegen::Inputs {
         words: &words,
         ngrams: &ngrams,
         model: model.as_deref(),
+        hunt_model: hunt_model.as_deref(),
     };
     if let Err(message) = codegen::generate(&inputs, &out_dir) {
         eprintln!("error: dga-classifier build failed: {message}");

@@ -329,6 +329,24 @@ fn public_suffix(name: &[u8]) -> Suffix {
     Suffix::Icann(last_label_len(name))
 }
 
+/// Whether the last label of `name` is a top-level domain the Public Suffix List knows (`com`,
+/// `arpa`; not `local`, `lan`, `corp`). Without the `psl` feature every one is taken as known.
+pub(crate) fn public_top_level(name: &str) -> bool {
+    #[cfg(feature = "psl")]
+    {
+        use psl::Psl as _;
+        let tld = &name.as_bytes()[name.len() - last_label_len(name.as_bytes())..];
+        psl::List
+            .suffix(tld)
+            .is_some_and(|suffix| suffix.typ().is_some())
+    }
+    #[cfg(not(feature = "psl"))]
+    {
+        let _ = name;
+        true
+    }
+}
+
 /// Length of the ICANN suffix the name ends with, whatever private suffix it is also under:
 /// `com` for `a.b.elb.amazonaws.com`.
 fn icann_suffix_len(name: &[u8]) -> usize {

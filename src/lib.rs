@@ -53,6 +53,7 @@
 mod domain;
 mod exp;
 mod features;
+mod hunt;
 mod model;
 mod words;
 
@@ -61,6 +62,12 @@ mod serde_impl;
 
 pub use domain::{DomainError, SuffixKind, MAX_LABEL_LEN, MAX_NAME_LEN, PROVIDER_DOMAINS};
 pub use features::{features, Features, NGRAMS_SHA256};
+pub use hunt::{
+    ClientReport, ClientSlot, ClientTerm, Event, EvidenceName, HuntError, HuntModel,
+    HuntOperatingPoint, Hunter, Observation, Rcode, Settings, Signal, Signals, Stats, TermKind,
+    EVIDENCE_NAMES, EVIDENCE_NAME_BYTES, FAST_SECONDS, HUNT_MODEL, MAX_CLIENT_LEN,
+    NAME_LOG_ODDS_CLAMP, SET_SIZE, SIGNAL_COUNT, TERM_COUNT,
+};
 pub use model::{
     score, Feature, Model, OperatingPoint, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL,
 };

@@ -1,10 +1,9 @@
 //! Model file (`model/*.toml`) -> `MODEL` constant.
 //!
-//! The file is a small TOML subset, so the build needs no parser dependency: `key = value` lines
-//! (a number, or a string in double quotes without escapes), `[section]` headers, `#` comments.
-//! `[coefficients]` holds `intercept` and one coefficient per feature the model uses, in the
+//! The file is the small TOML subset of `model_file.rs`. `[coefficients]` holds `intercept` and one coefficient per feature the model uses, in the
 //! order its scores list them.
 
+use super::model_file::{number, probability, string, Values};
 use std::fmt::Write as _;
 
 /// Features a model may use: their name in model files and the `Feature` variant.
@@ -24,7 +23,7 @@ const ORIGINAL_FEATURES: [&str; 4] = ["length", "entropy", "p_vowels", "num_word
 
 /// A parsed model file.
 pub struct ModelFile {
-    name: String,
+    pub name: String,
     pub words_sha256: String,
     /// Required when the model uses `ngram_bits`: the table must be the one it was trained on.
     pub ngrams_sha256: Option<String>,
@@ -67,77 +66,31 @@ impl ModelFile {
     }
 
     pub fn parse(text: &str) -> Result<ModelFile, String> {
-        // `(key, value)` in file order: the coefficients' order is the model's.
-        let mut values: Vec<(String, String)> = Vec::new();
-        let mut section = String::new();
-        for (number, line) in text.lines().enumerate() {
-            let line = line.split_once('#').map_or(line, |(code, _)| code).trim();
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                section = format!("{}.", name.trim());
-                continue;
-            }
-            let (key, value) = line
-                .split_once('=')
-                .ok_or_else(|| format!("line {}: expected `key = value`", number + 1))?;
-            let key = format!("{section}{}", key.trim());
-            if values.iter().any(|(k, _)| *k == key) {
-                return Err(format!("line {}: `{key}` is set twice", number + 1));
-            }
-            values.push((key, value.trim().to_owned()));
-        }
-        let mut take = |key: &str| {
-            let index = values.iter().position(|(k, _)| k == key);
-            index.map(|i| values.remove(i).1)
-        };
-        let number = |key: &str, raw: String| -> Result<f64, String> {
-            raw.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| format!("`{key}` = {raw} is not a finite number"))
-        };
-        let string = |key: &str, raw: String| -> Result<String, String> {
-            let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
-            inner
-                .filter(|s| !s.contains(['"', '\\']))
-                .map(str::to_owned)
-                .ok_or_else(|| format!("`{key}` = {raw} is not a plain \"string\""))
-        };
-        let missing = |key: &str| format!("`{key}` is missing");
-        let mut required_number = |key: &str| number(key, take(key).ok_or_else(|| missing(key))?);
-        let probability = |key: &str, raw: String| {
-            number(key, raw)
-                .ok()
-                .filter(|p| (0.0..=1.0).contains(p))
-                .ok_or_else(|| format!("`{key}` is not a probability"))
-        };
-        let threshold = required_number("threshold")?;
+        let mut values = Values::parse(text)?;
+        let threshold = values.required_number("threshold")?;
         if !(0.0..=1.0).contains(&threshold) {
             return Err(format!("`threshold` = {threshold} is not a probability"));
         }
-        let intercept = required_number("coefficients.intercept")?;
+        let intercept = values.required_number("coefficients.intercept")?;
         let validation = (
-            required_number("validation.rows")? as u64,
-            required_number("validation.auc")?,
-            required_number("validation.error_rate")?,
+            values.required_number("validation.rows")? as u64,
+            values.required_number("validation.auc")?,
+            values.required_number("validation.error_rate")?,
         );
-        let name = string("name", take("name").ok_or_else(|| missing("name"))?)?;
-        let words_sha256 = string(
-            "words_sha256",
-            take("words_sha256").ok_or_else(|| missing("words_sha256"))?,
-        )?;
-        let ngrams_sha256 = take("ngrams_sha256")
+        let name = values.required_string("name")?;
+        let words_sha256 = values.required_string("words_sha256")?;
+        let ngrams_sha256 = values
+            .take("ngrams_sha256")
             .map(|raw| string("ngrams_sha256", raw))
             .transpose()?;
-        let threshold_false_positive_rate = take("threshold_false_positive_rate")
+        let threshold_false_positive_rate = values
+            .take("threshold_false_positive_rate")
             .map(|raw| probability("threshold_false_positive_rate", raw))
             .transpose()?;
         let mut coefficients = Vec::new();
         let mut operating_points = Vec::new();
         let mut rest = Vec::new();
-        for (key, raw) in values {
+        for (key, raw) in values.into_rest() {
             if let Some(rate) = key.strip_prefix("operating_points.fpr_") {
                 let rate = probability(&key, rate.to_owned())?;
                 operating_points.push((rate, probability(&key, raw)?));

@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example train -- [--data FILE | --train FILE --valid FILE]
 //!     [--extra DIR]... [--features NAME,...] [--write-ngrams FILE] [--write-protocol FILE]
-//!     [--out FILE] [--name NAME] [--seed N]
+//!     [--out FILE] [--name NAME] [--seed N] [--hunt [--write-dns-day FILE]]
 //! ```
 //!
 //! `--data` (default `../shared/data/legit-dga_domains.csv`) is split 80/20 by a seeded hash of
@@ -28,9 +28,16 @@
 //! curated legitimate validation labels (`legit`) and every family's, for scoring a model
 //! trained elsewhere on the same terms (`bindings/python/examples/peer_protocol.py`), and stops.
 //!
+//! `--hunt` trains the per-client detector's model instead (`model/hunt.toml`, with the
+//! `--extra` directories holding the families, the 2026 resolver list and the real DNS log) and
+//! reports it per family, leave-one-family-out too: see `hunt.rs`. With `--write-dns-day FILE` it
+//! writes one simulated evaluation day as a Zeek `dns.log` instead, and its clients beside it.
+//!
 //! To train for a new word list, build with it and without a model:
 //! `DGA_WORDS=my-words.txt DGA_MODEL=untrained cargo run --release --example train -- --out my-model.toml`.
 
+mod dns_day;
+mod hunt;
 mod protocol;
 mod trainer;
 
@@ -53,6 +60,8 @@ struct Args {
     out: PathBuf,
     name: String,
     seed: u64,
+    hunt: bool,
+    write_dns_day: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -66,6 +75,8 @@ fn parse_args() -> Result<Args, String> {
         out: PathBuf::from("trained.toml"),
         name: String::from("trained"),
         seed: 20160101,
+        hunt: false,
+        write_dns_day: None,
     };
     let (mut train, mut valid) = (None, None);
     let mut argv = std::env::args().skip(1);
@@ -82,6 +93,8 @@ fn parse_args() -> Result<Args, String> {
             "--out" => args.out = value()?.into(),
             "--name" => args.name = value()?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--hunt" => args.hunt = true,
+            "--write-dns-day" => args.write_dns_day = Some(value()?.into()),
             "-h" | "--help" => {
                 return Err(String::from("see the header of examples/train/main.rs"))
             }
@@ -100,6 +113,9 @@ fn parse_args() -> Result<Args, String> {
         return Err(String::from(
             "--write-protocol needs the protocol's --extra lists",
         ));
+    }
+    if args.write_dns_day.is_some() && !args.hunt {
+        return Err(String::from("--write-dns-day goes with --hunt"));
     }
     if args.split.is_some() && (!args.extra.is_empty() || args.write_ngrams.is_some()) {
         return Err(String::from(
@@ -139,6 +155,21 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), String> {
     let args = parse_args()?;
+    if args.hunt {
+        let arguments: Vec<String> = std::env::args().skip(1).collect();
+        return hunt::run(&hunt::HuntArgs {
+            data: &args.data,
+            extra: &args.extra,
+            out: &args.out,
+            name: &args.name,
+            seed: args.seed,
+            write_day: args.write_dns_day.as_deref(),
+            command: format!(
+                "cargo run --release --example train -- {}",
+                arguments.join(" ")
+            ),
+        });
+    }
     println!(
         "word list: {} words, sha256 {}",
         dga_classifier::WORD_COUNT,

@@ -155,29 +155,49 @@ impl Fit {
 /// Minimises `-(Σ wᵢ log-likelihoodᵢ) / Σ wᵢ + (λ/2)·‖β‖²` (intercept not penalised) over
 /// standardised `features` by Newton's method (IRLS) until the step is below 1e-12.
 pub fn fit_ridge_logistic(rows: &[Row], features: &[Feature], lambda: f64) -> Fit {
-    let terms = features.len() + 1;
-    let total_weight: f64 = rows.iter().map(|r| r.weight).sum();
-    let x = |row: &Row, k: usize| {
-        if k == 0 {
-            1.0
-        } else {
-            features[k - 1].value(&row.features)
-        }
+    let x: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| features.iter().map(|f| f.value(&r.features)).collect())
+        .collect();
+    let labels: Vec<bool> = rows.iter().map(|r| r.malicious).collect();
+    let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
+    let (beta, iterations) = fit_ridge(&x, &labels, &weights, lambda);
+    let mut fit = Fit {
+        features: features.to_vec(),
+        beta,
+        iterations,
+        train_logloss: 0.0,
     };
+    fit.train_logloss = logloss(rows, |r| fit.probability(r));
+    fit
+}
+
+/// The ridge logistic regression of [`fit_ridge_logistic`] on rows of plain numbers: `x[i]` is
+/// row `i`'s values, `labels[i]` whether it is positive, `weights[i]` its weight. Returns the
+/// intercept and one coefficient per column, on the columns' own scale, and the Newton steps.
+pub fn fit_ridge(
+    x: &[Vec<f64>],
+    labels: &[bool],
+    weights: &[f64],
+    lambda: f64,
+) -> (Vec<f64>, usize) {
+    let terms = x.first().map_or(0, Vec::len) + 1;
+    let total_weight: f64 = weights.iter().sum();
+    let value = |row: &[f64], k: usize| if k == 0 { 1.0 } else { row[k - 1] };
     let mut mean = vec![0.0; terms];
     let mut sd = vec![1.0; terms];
-    let n = rows.len() as f64;
+    let n = x.len() as f64;
     for k in 1..terms {
-        mean[k] = rows.iter().map(|r| x(r, k)).sum::<f64>() / n;
-        let variance = rows
+        mean[k] = x.iter().map(|r| value(r, k)).sum::<f64>() / n;
+        let variance = x
             .iter()
-            .map(|r| (x(r, k) - mean[k]).powi(2))
+            .map(|r| (value(r, k) - mean[k]).powi(2))
             .sum::<f64>()
             / (n - 1.0);
         // A constant feature (all rows alike) stays unscaled rather than dividing by zero.
         sd[k] = if variance > 0.0 { variance.sqrt() } else { 1.0 };
     }
-    let standardised: Vec<Vec<f64>> = rows
+    let standardised: Vec<Vec<f64>> = x
         .iter()
         .map(|r| {
             (0..terms)
@@ -185,7 +205,7 @@ pub fn fit_ridge_logistic(rows: &[Row], features: &[Feature], lambda: f64) -> Fi
                     if k == 0 {
                         1.0
                     } else {
-                        (x(r, k) - mean[k]) / sd[k]
+                        (value(r, k) - mean[k]) / sd[k]
                     }
                 })
                 .collect()
@@ -198,10 +218,10 @@ pub fn fit_ridge_logistic(rows: &[Row], features: &[Feature], lambda: f64) -> Fi
         iterations += 1;
         let mut gradient = vec![0.0; terms];
         let mut hessian = vec![vec![0.0; terms]; terms];
-        for (z, row) in standardised.iter().zip(rows) {
+        for ((z, &label), &weight) in standardised.iter().zip(labels).zip(weights) {
             let p = sigmoid(dot(&beta, z));
-            let w = row.weight / total_weight;
-            let residual = w * (p - f64::from(u8::from(row.malicious)));
+            let w = weight / total_weight;
+            let residual = w * (p - f64::from(u8::from(label)));
             let curvature = w * p * (1.0 - p);
             for i in 0..terms {
                 gradient[i] += residual * z[i];
@@ -229,14 +249,7 @@ pub fn fit_ridge_logistic(rows: &[Row], features: &[Feature], lambda: f64) -> Fi
         original[k] = beta[k] / sd[k];
         original[0] -= beta[k] * mean[k] / sd[k];
     }
-    let mut fit = Fit {
-        features: features.to_vec(),
-        beta: original,
-        iterations,
-        train_logloss: 0.0,
-    };
-    fit.train_logloss = logloss(rows, |r| fit.probability(r));
-    fit
+    (original, iterations)
 }
 
 /// Mean negative log-likelihood of `rows` under `probability`, weighted by row.

@@ -1,0 +1,534 @@
+//! `--hunt`: trains the per-client detector's model (`model/hunt.toml`) on simulated DNS days
+//! (`dns_day.rs`) and measures it per family, leave-one-family-out too.
+//!
+//! Days of three kinds, each with 1,000 healthy clients, the real 2018 sample and a noisy and a
+//! quiet client per family, from seeds that follow `--seed`:
+//! - training days: the never-seen failed names of every client are the rows of a ridge logistic
+//!   regression over the signals (a family's names positive, each family an equal share of their
+//!   weight; healthy clients' failures negative, as much weight in all), whose log-odds is each
+//!   name's log-likelihood ratio, infected against healthy;
+//! - calibration days: each healthy client-day's highest log-odds under that model sets the
+//!   thresholds, the lowest that at most the stated share of them reach;
+//! - evaluation days: what is reported, per family: infected clients alerted, DGA look-ups
+//!   before the alert, and healthy client-days alerted per 1,000.
+
+use crate::dns_day::{self, ClientKind, Day, Sources};
+use crate::trainer::fit_ridge;
+use dga_classifier::{
+    ClientSlot, Event, HuntModel, HuntOperatingPoint, Hunter, Settings, Signal, MODEL, SIGNAL_COUNT,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// False alarms per healthy client-day the operating points are set for; the strictest is the
+/// default threshold.
+const FALSE_ALARM_RATES: [f64; 2] = [0.01, 0.001];
+const WINDOW_SECONDS: u32 = 86_400;
+const HEALTHY_CLIENTS: usize = 1_000;
+const TRAINING_DAYS: u64 = 2;
+const CALIBRATION_DAYS: u64 = 4;
+const EVALUATION_DAYS: u64 = 2;
+const LAMBDA: f64 = 1e-4;
+
+/// What `--hunt` is given.
+pub struct HuntArgs<'a> {
+    pub data: &'a Path,
+    pub extra: &'a [PathBuf],
+    pub out: &'a Path,
+    pub name: &'a str,
+    pub seed: u64,
+    pub write_day: Option<&'a Path>,
+    pub command: String,
+}
+
+/// A day with what the detector needs of it replayed: failed look-ups and the families' names.
+struct Replay {
+    day: Day,
+    /// Indices into `day.events` of `NXDOMAIN` and DGA events: between them a client's log-odds
+    /// can only fall, so alerts and the highest log-odds are all at these.
+    events: Vec<usize>,
+}
+
+impl Replay {
+    fn of(day: Day) -> Replay {
+        let events = (0..day.events.len())
+            .filter(|&i| {
+                let e = &day.events[i];
+                e.dga || e.rcode == dga_classifier::Rcode::NxDomain
+            })
+            .collect();
+        Replay { day, events }
+    }
+
+    /// Runs `model` at `threshold` over the day: per client, the highest log-odds, and the DGA
+    /// look-ups made up to the first alert (`None` when never alerted).
+    fn run(&self, model: HuntModel, threshold: f64) -> Vec<(f64, Option<usize>)> {
+        let mut slots = vec![ClientSlot::EMPTY; 4 * self.day.clients.len().next_power_of_two()];
+        let settings = Settings {
+            model,
+            window_seconds: WINDOW_SECONDS,
+            threshold,
+        };
+        let mut hunter = Hunter::new(&mut slots[..], settings);
+        let mut outcome = vec![(0.0_f64, None); self.day.clients.len()];
+        let mut dga_lookups = vec![0; self.day.clients.len()];
+        for &i in &self.events {
+            let e = &self.day.events[i];
+            let client = e.client as usize;
+            dga_lookups[client] += usize::from(e.dga);
+            let event = Event {
+                time: e.time,
+                client: &self.day.clients[client].0,
+                query: &e.query,
+                rcode: e.rcode,
+            };
+            let Ok(observed) = hunter.observe(&event) else {
+                continue;
+            };
+            let (highest, alerted) = &mut outcome[client];
+            *highest = highest.max(observed.log_odds);
+            if observed.alert && alerted.is_none() {
+                *alerted = Some(dga_lookups[client]);
+            }
+        }
+        outcome
+    }
+
+    /// Every never-seen failed name's signals, with the client's kind and whether the name is a
+    /// family's.
+    fn signals(&self) -> Vec<(ClientKind, bool, [f64; SIGNAL_COUNT])> {
+        let mut slots = vec![ClientSlot::EMPTY; 4 * self.day.clients.len().next_power_of_two()];
+        let mut hunter = Hunter::new(&mut slots[..], Settings::default());
+        let mut rows = Vec::new();
+        for &i in &self.events {
+            let e = &self.day.events[i];
+            let (client, kind) = &self.day.clients[e.client as usize];
+            let event = Event {
+                time: e.time,
+                client,
+                query: &e.query,
+                rcode: e.rcode,
+            };
+            if let Ok(dga_classifier::Observation {
+                signals: Some(signals),
+                ..
+            }) = hunter.observe(&event)
+            {
+                rows.push((*kind, e.dga, Signal::ALL.map(|s| signals.get(s))));
+            }
+        }
+        rows
+    }
+}
+
+pub fn run(args: &HuntArgs) -> Result<(), String> {
+    let find = |relative: &str| {
+        args.extra
+            .iter()
+            .map(|dir| dir.join(relative))
+            .find(|path| path.exists())
+            .ok_or_else(|| format!("--hunt needs {relative} under an --extra directory (../shared/data/extra-2026-12)"))
+    };
+    let resolver_list = find("more-legit/umbrella-2026-07-even.txt")?;
+    let background = find("dns-logs/wrccdc-2018/dns.log.gz")?;
+    let families = families(args.data, args.extra)?;
+    println!(
+        "hunt: {} families, the resolver list {}, the real sample {}",
+        families.len(),
+        resolver_list.display(),
+        background.display()
+    );
+    let sources = Sources::load(&resolver_list, families, &background)?;
+    let all: Vec<usize> = (0..sources.families.len()).collect();
+    let day = |k: u64| {
+        Replay::of(dns_day::simulate(
+            &sources,
+            args.seed + k,
+            HEALTHY_CLIENTS,
+            &all,
+        ))
+    };
+    if let Some(path) = args.write_day {
+        let replay = day(TRAINING_DAYS + CALIBRATION_DAYS + 1);
+        return write_day(&replay.day, &sources, path);
+    }
+    let training: Vec<Replay> = (1..=TRAINING_DAYS).map(day).collect();
+    let calibration: Vec<Replay> = (TRAINING_DAYS + 1..=TRAINING_DAYS + CALIBRATION_DAYS)
+        .map(day)
+        .collect();
+    let evaluation: Vec<Replay> = (TRAINING_DAYS + CALIBRATION_DAYS + 1
+        ..=TRAINING_DAYS + CALIBRATION_DAYS + EVALUATION_DAYS)
+        .map(day)
+        .collect();
+    let events: usize = training
+        .iter()
+        .chain(&calibration)
+        .chain(&evaluation)
+        .map(|r| r.day.events.len())
+        .sum();
+    println!(
+        "hunt: {} simulated days, {events} events",
+        training.len() + calibration.len() + evaluation.len()
+    );
+    let rows: Vec<_> = training.iter().flat_map(Replay::signals).collect();
+    let family_names: Vec<&str> = sources
+        .families
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+
+    let (model, fit_steps) = train(&rows, None, args.name);
+    let model = with_thresholds(model, &calibration);
+    let full = evaluate(&evaluation, model);
+    let mut lofo = Vec::new();
+    for family in 0..family_names.len() {
+        let (held_out, _) = train(&rows, Some(family), args.name);
+        let held_out = with_thresholds(held_out, &calibration);
+        lofo.push(evaluate(&evaluation, held_out).families[family].clone());
+    }
+
+    println!(
+        "\nweights (log-likelihood ratio per never-seen failed name; {fit_steps} Newton steps):"
+    );
+    for (signal, weight) in model.weights {
+        println!("  {:<14} {weight:>22.15}", signal.name());
+    }
+    println!(
+        "operating points (highest log-odds of {} healthy calibration client-days):",
+        full.healthy_days
+    );
+    for point in model.operating_points {
+        println!(
+            "  {} false alarms per client-day: log-odds >= {:?}",
+            point.false_alarms_per_client_day, point.threshold
+        );
+    }
+    println!("\nevaluation days at the default threshold ({} per client-day): trained on all families | leave-one-family-out", model.threshold_false_alarm_rate);
+    println!(
+        "{:<20} {:>7} {:>7} {:>8} | {:>7} {:>7} {:>8}",
+        "family", "noisy", "quiet", "look-ups", "noisy", "quiet", "look-ups"
+    );
+    for (i, name) in family_names.iter().enumerate() {
+        let (a, b) = (&full.families[i], &lofo[i]);
+        println!(
+            "{name:<20} {:>7} {:>7} {:>8} | {:>7} {:>7} {:>8}",
+            a.noisy_share(),
+            a.quiet_share(),
+            a.median_lookups(),
+            b.noisy_share(),
+            b.quiet_share(),
+            b.median_lookups()
+        );
+    }
+    let summary = |outcomes: &[FamilyOutcome]| {
+        let alerted: usize = outcomes.iter().map(|o| o.alerted()).sum();
+        let clients: usize = outcomes.iter().map(|o| o.clients()).sum();
+        let mut lookups: Vec<usize> = outcomes.iter().flat_map(|o| o.lookups()).collect();
+        lookups.sort_unstable();
+        (alerted, clients, lookups.get(lookups.len() / 2).copied())
+    };
+    let (alerted, clients, median) = summary(&full.families);
+    let (lofo_alerted, lofo_clients, lofo_median) = summary(&lofo);
+    println!(
+        "infected clients alerted: {alerted} of {clients}, median {} DGA look-ups before the alert; \
+         leave-one-family-out {lofo_alerted} of {lofo_clients}, median {}",
+        median.map_or("-".to_owned(), |m| m.to_string()),
+        lofo_median.map_or("-".to_owned(), |m| m.to_string()),
+    );
+    println!(
+        "healthy client-days alerted: {} of {} ({:.2} per 1,000; the real sample's clients {} of {})",
+        full.healthy_alerted,
+        full.healthy_days,
+        1000.0 * full.healthy_alerted as f64 / full.healthy_days.max(1) as f64,
+        full.background_alerted,
+        full.background_days,
+    );
+    std::fs::write(args.out, model_file(&model, &args.command))
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    println!("hunt model written to {}", args.out.display());
+    println!(
+        "{{\"families\":{},\"alerted\":{alerted},\"infected\":{clients},\"median_lookups\":{},\"lofo_alerted\":{lofo_alerted},\
+         \"lofo_median_lookups\":{},\"healthy_alerted\":{},\"healthy_client_days\":{},\"threshold\":{:?}}}",
+        family_names.len(),
+        median.unwrap_or(0),
+        lofo_median.unwrap_or(0),
+        full.healthy_alerted,
+        full.healthy_days,
+        model.threshold,
+    );
+    Ok(())
+}
+
+/// Every family's host names in list order: each `more-dga/<family>.txt` under the `--extra`
+/// directories and DDS's `goz` and `newgoz` hosts, by family name.
+fn families(data: &Path, extra: &[PathBuf]) -> Result<Vec<(String, Vec<String>)>, String> {
+    let mut families: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for dir in extra {
+        let Ok(entries) = std::fs::read_dir(dir.join("more-dga")) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let hosts = families.entry(name).or_default();
+            hosts.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let mut reader =
+        csv::Reader::from_path(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{}: {e}", data.display()))?;
+        if let (Some(host), Some(family @ ("goz" | "newgoz"))) = (record.get(0), record.get(3)) {
+            if !host.contains('\n') {
+                families
+                    .entry(family.to_owned())
+                    .or_default()
+                    .push(host.to_owned());
+            }
+        }
+    }
+    Ok(families.into_iter().collect())
+}
+
+/// Fits the weights on `rows`, without the family `held_out`'s clients when given.
+fn train(
+    rows: &[(ClientKind, bool, [f64; SIGNAL_COUNT])],
+    held_out: Option<usize>,
+    name: &str,
+) -> (HuntModel, usize) {
+    let mut per_family: HashMap<usize, usize> = HashMap::new();
+    let mut healthy = 0;
+    for (kind, dga, _) in rows {
+        match (kind, dga) {
+            (ClientKind::Noisy(f) | ClientKind::Quiet(f), true) => {
+                *per_family.entry(*f).or_default() += 1
+            }
+            (ClientKind::Healthy | ClientKind::Background, _) => healthy += 1,
+            _ => {}
+        }
+    }
+    if let Some(f) = held_out {
+        per_family.remove(&f);
+    }
+    let families = per_family.len() as f64;
+    let (mut x, mut labels, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+    for (kind, dga, signals) in rows {
+        let weight = match (kind, dga) {
+            (ClientKind::Noisy(f) | ClientKind::Quiet(f), true) => match per_family.get(f) {
+                Some(&n) => 1.0 / (families * n as f64),
+                None => continue,
+            },
+            (ClientKind::Healthy | ClientKind::Background, _) => 1.0 / healthy as f64,
+            // An infected machine's own ordinary failures are neither side's.
+            _ => continue,
+        };
+        // `Failed` is 1 for every row: the intercept.
+        x.push(signals[1..].to_vec());
+        labels.push(*dga);
+        weights.push(weight);
+    }
+    let (beta, steps) = fit_ridge(&x, &labels, &weights, LAMBDA);
+    let weights: [(Signal, f64); SIGNAL_COUNT] = std::array::from_fn(|i| (Signal::ALL[i], beta[i]));
+    let model = HuntModel {
+        name: Box::leak(name.to_owned().into_boxed_str()),
+        name_model: MODEL.name,
+        window_seconds: WINDOW_SECONDS,
+        weights,
+        operating_points: &[],
+        threshold: f64::INFINITY,
+        threshold_false_alarm_rate: FALSE_ALARM_RATES[FALSE_ALARM_RATES.len() - 1],
+    };
+    (model, steps)
+}
+
+/// `model` with its operating points set on the calibration days' healthy client-days.
+fn with_thresholds(model: HuntModel, calibration: &[Replay]) -> HuntModel {
+    let mut highest: Vec<f64> = calibration
+        .iter()
+        .flat_map(|replay| {
+            let outcome = replay.run(model, f64::INFINITY);
+            replay
+                .day
+                .clients
+                .iter()
+                .zip(outcome)
+                .filter(|((_, kind), _)| {
+                    matches!(kind, ClientKind::Healthy | ClientKind::Background)
+                })
+                .map(|(_, (h, _))| h)
+                .collect::<Vec<f64>>()
+        })
+        .collect();
+    highest.sort_by(|a, b| b.total_cmp(a));
+    let points: Vec<HuntOperatingPoint> = FALSE_ALARM_RATES
+        .iter()
+        .map(|&rate| {
+            // The lowest threshold at most `rate` of the client-days reach: just above the
+            // highest of the rest. Never 0 or below: a client with no evidence is not alerted.
+            let allowed = (rate * highest.len() as f64).floor() as usize;
+            let threshold = highest
+                .get(allowed)
+                .map_or(f64::MIN_POSITIVE, |h| h.next_up())
+                .max(f64::MIN_POSITIVE);
+            HuntOperatingPoint {
+                false_alarms_per_client_day: rate,
+                threshold,
+            }
+        })
+        .collect();
+    let threshold = points.last().map_or(f64::INFINITY, |p| p.threshold);
+    HuntModel {
+        operating_points: Box::leak(points.into_boxed_slice()),
+        threshold,
+        ..model
+    }
+}
+
+/// How one family's infected clients fared: DGA look-ups before the alert, `None` for a client
+/// never alerted.
+#[derive(Clone, Default)]
+struct FamilyOutcome {
+    noisy: Vec<Option<usize>>,
+    quiet: Vec<Option<usize>>,
+}
+
+impl FamilyOutcome {
+    fn clients(&self) -> usize {
+        self.noisy.len() + self.quiet.len()
+    }
+    fn alerted(&self) -> usize {
+        self.lookups().count()
+    }
+    fn lookups(&self) -> impl Iterator<Item = usize> + '_ {
+        self.noisy.iter().chain(&self.quiet).flatten().copied()
+    }
+    fn noisy_share(&self) -> String {
+        share(&self.noisy)
+    }
+    fn quiet_share(&self) -> String {
+        share(&self.quiet)
+    }
+    fn median_lookups(&self) -> String {
+        let mut lookups: Vec<usize> = self.lookups().collect();
+        lookups.sort_unstable();
+        lookups
+            .get(lookups.len() / 2)
+            .map_or("-".to_owned(), |m| m.to_string())
+    }
+}
+
+fn share(outcomes: &[Option<usize>]) -> String {
+    format!("{}/{}", outcomes.iter().flatten().count(), outcomes.len())
+}
+
+struct Evaluation {
+    families: Vec<FamilyOutcome>,
+    healthy_days: usize,
+    healthy_alerted: usize,
+    background_days: usize,
+    background_alerted: usize,
+}
+
+fn evaluate(days: &[Replay], model: HuntModel) -> Evaluation {
+    let families = days.first().map_or(0, |d| {
+        d.day
+            .clients
+            .iter()
+            .filter(|(_, k)| matches!(k, ClientKind::Noisy(_)))
+            .count()
+    });
+    let mut result = Evaluation {
+        families: vec![FamilyOutcome::default(); families],
+        healthy_days: 0,
+        healthy_alerted: 0,
+        background_days: 0,
+        background_alerted: 0,
+    };
+    for replay in days {
+        for ((_, kind), (_, alerted)) in replay
+            .day
+            .clients
+            .iter()
+            .zip(replay.run(model, model.threshold))
+        {
+            match *kind {
+                ClientKind::Noisy(f) => result.families[f].noisy.push(alerted),
+                ClientKind::Quiet(f) => result.families[f].quiet.push(alerted),
+                ClientKind::Healthy => {
+                    result.healthy_days += 1;
+                    result.healthy_alerted += usize::from(alerted.is_some());
+                }
+                ClientKind::Background => {
+                    result.healthy_days += 1;
+                    result.healthy_alerted += usize::from(alerted.is_some());
+                    result.background_days += 1;
+                    result.background_alerted += usize::from(alerted.is_some());
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Writes `day` as a Zeek `dns.log` to `path` and its clients' kinds to `path` + `.clients.tsv`.
+fn write_day(day: &Day, sources: &Sources, path: &Path) -> Result<(), String> {
+    let error = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(error)?);
+    dns_day::write_zeek(day, &mut out).map_err(error)?;
+    let mut clients = String::from("client\tkind\tfamily\n");
+    for (address, kind) in &day.clients {
+        let (kind, family) = match *kind {
+            ClientKind::Healthy => ("healthy", "-"),
+            ClientKind::Background => ("background", "-"),
+            ClientKind::Noisy(f) => ("noisy", sources.families[f].0.as_str()),
+            ClientKind::Quiet(f) => ("quiet", sources.families[f].0.as_str()),
+        };
+        clients.push_str(&format!("{address}\t{kind}\t{family}\n"));
+    }
+    let labels = format!("{}.clients.tsv", path.display());
+    std::fs::write(&labels, clients).map_err(|e| format!("cannot write {labels}: {e}"))?;
+    println!(
+        "a simulated day of {} events written to {}, its clients to {labels}",
+        day.events.len(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// The model file, with how it was made.
+fn model_file(model: &HuntModel, command: &str) -> String {
+    let mut file = format!(
+        "# Written by `{command}`:\n\
+         # ridge logistic regression (lambda = {LAMBDA:e}) on the never-seen failed names of {TRAINING_DAYS} simulated days,\n\
+         # thresholds on the healthy client-days of {CALIBRATION_DAYS} more (examples/train/hunt.rs).\n\
+         name = \"{}\"\nname_model = \"{}\"\nwindow_seconds = {}\nthreshold_false_alarm_rate = {}\n\n\
+         # Each never-seen failed name adds the sum of these times its signals to its client's log-odds.\n[weights]\n",
+        model.name, model.name_model, model.window_seconds, model.threshold_false_alarm_rate,
+    );
+    for (signal, weight) in model.weights {
+        file.push_str(&format!("{} = {weight:?}\n", signal.name()));
+    }
+    file.push_str("\n# The client's log-odds at or above which at most the named share of healthy client-days lies.\n[operating_points]\n");
+    for point in model.operating_points {
+        file.push_str(&format!(
+            "per_client_day_{} = {:?}\n",
+            point.false_alarms_per_client_day, point.threshold
+        ));
+    }
+    file
+}
