@@ -129,8 +129,8 @@ impl core::error::Error for HuntError {}
 /// What one never-seen failed look-up says, each signal a number the [`HuntModel`] weighs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signal {
-    /// 1 for every failed name the client had not asked for recently: what a failure says by
-    /// itself.
+    /// 1 for every name the client had not asked for recently that failed, or that resolved
+    /// right after one that failed: what such a name says by itself.
     Failed,
     /// The name is a single label (`wpad`, a browser's random probe of the resolver): nobody can
     /// register it, so no DGA asks for it.
@@ -140,8 +140,11 @@ pub enum Signal {
     /// The name's top-level domain is no public one (`nas.lan`, `dc01.corp.local`,
     /// `printer.home.arpa`): a local name, which nobody can register either.
     LocalName,
+    /// 1 when the name resolved, within [`FAST_SECONDS`] of a registrable name that failed: what
+    /// a DGA's search ends with, and also where a person's typo is put right.
+    Resolved,
     /// The name model's log-odds for the name's scored label, clamped to ±20. Zero for the
-    /// three kinds above, as for the signals below.
+    /// single-label, reverse and local names, as for the signals below.
     NameLogOdds,
     /// The scored label's length in bytes.
     LabelLength,
@@ -155,7 +158,7 @@ pub enum Signal {
 }
 
 /// How many [`Signal`]s there are.
-pub const SIGNAL_COUNT: usize = 9;
+pub const SIGNAL_COUNT: usize = 10;
 
 impl Signal {
     /// Every signal, in declaration order: the order of [`Signals`] and [`HuntModel::weights`].
@@ -164,6 +167,7 @@ impl Signal {
         Signal::SingleLabel,
         Signal::Reverse,
         Signal::LocalName,
+        Signal::Resolved,
         Signal::NameLogOdds,
         Signal::LabelLength,
         Signal::SameSuffix,
@@ -178,6 +182,7 @@ impl Signal {
             Signal::SingleLabel => "single_label",
             Signal::Reverse => "reverse",
             Signal::LocalName => "local_name",
+            Signal::Resolved => "resolved",
             Signal::NameLogOdds => "name_log_odds",
             Signal::LabelLength => "label_length",
             Signal::SameSuffix => "same_suffix",
@@ -189,9 +194,11 @@ impl Signal {
     /// The part of a client's verdict it adds to.
     pub const fn term(self) -> TermKind {
         match self {
-            Signal::Failed | Signal::SingleLabel | Signal::Reverse | Signal::LocalName => {
-                TermKind::FailedNames
-            }
+            Signal::Failed
+            | Signal::SingleLabel
+            | Signal::Reverse
+            | Signal::LocalName
+            | Signal::Resolved => TermKind::FailedNames,
             Signal::NameLogOdds | Signal::LabelLength => TermKind::DgaLike,
             Signal::SameSuffix | Signal::CloseLength => TermKind::Alike,
             Signal::Fast => TermKind::Fast,
@@ -221,7 +228,8 @@ impl Signals {
 /// The parts a client's log-odds is the sum of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TermKind {
-    /// How many never-seen names failed, and of what kind.
+    /// How many never-seen names failed (or resolved right after one that failed), and of what
+    /// kind.
     FailedNames,
     /// How DGA-like they were: the name model's log-odds and their length.
     DgaLike,
@@ -668,10 +676,16 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
         let window = i64::from(window_seconds).saturating_mul(MICROS_PER_SECOND);
         let mut changed = slot.expire(time.saturating_sub(window));
         let mut signals = None;
-        if event.rcode == Rcode::NxDomain {
+        let failed = event.rcode == Rcode::NxDomain;
+        // The name a search for a live name ends with, or a typo put right.
+        let found = event.rcode == Rcode::NoError
+            && slot.previous.is_some_and(|p| time - p.time <= FAST_SECONDS * MICROS_PER_SECOND);
+        if failed {
             stats.failed += 1;
             slot.failed += 1;
-            match failure_signals(slot, event.query, time) {
+        }
+        if failed || found {
+            match name_signals(slot, event.query, time, found) {
                 Some((found, Some(evidence))) => {
                     signals = Some(found);
                     if found.log_likelihood_ratio(&model) > 0.0 {
@@ -680,7 +694,7 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
                     }
                 }
                 Some((_, None)) => {}
-                None => stats.unscored += 1,
+                None => stats.unscored += u64::from(failed),
             }
         }
         if changed {
@@ -761,13 +775,15 @@ fn set_bounds(len: usize, hash: u64) -> (usize, usize) {
     (set * size, set * size + size)
 }
 
-/// The signals of a failed look-up of `query` by the client of `slot` at `time`, and the
-/// evidence it would be, `None` when the client had failed on the name recently; `None` for a
-/// query that cannot be scored.
-fn failure_signals(
+/// The signals of a look-up of `query` by the client of `slot` at `time` that failed, or that
+/// `resolved` right after a failure, and the evidence it would be: `None` when the client had
+/// asked for the name recently, or when a name that resolved is not a registrable one; `None`
+/// for a query that cannot be scored.
+fn name_signals(
     slot: &mut ClientSlot,
     query: &str,
     time: i64,
+    resolved: bool,
 ) -> Option<(Signals, Option<Evidence>)> {
     let classification = classify(query).ok()?;
     let label = classification.label.as_str();
@@ -789,11 +805,16 @@ fn failure_signals(
         && (suffix == "arpa"
             || suffix.ends_with(".arpa")
             || !crate::domain::public_top_level(suffix));
-    if single || reverse || local {
+    let registrable = !(single || reverse || local);
+    if resolved && !registrable {
+        return Some((Signals(values), None));
+    }
+    if !registrable {
         set(Signal::SingleLabel, f64::from(u8::from(single)));
         set(Signal::Reverse, f64::from(u8::from(reverse)));
         set(Signal::LocalName, f64::from(u8::from(local)));
     } else {
+        set(Signal::Resolved, f64::from(u8::from(resolved)));
         let log_odds = classification.score.log_odds;
         set(
             Signal::NameLogOdds,
@@ -801,27 +822,21 @@ fn failure_signals(
         );
         set(Signal::LabelLength, label.len() as f64);
         if let Some(previous) = slot.previous {
+            let close = previous.label_len.abs_diff(label.len()) <= 2;
+            let soon = time - previous.time <= FAST_SECONDS * MICROS_PER_SECOND;
             set(
                 Signal::SameSuffix,
                 f64::from(u8::from(previous.suffix_hash == suffix_hash)),
             );
-            set(
-                Signal::CloseLength,
-                f64::from(u8::from(previous.label_len.abs_diff(label.len()) <= 2)),
-            );
-            set(
-                Signal::Fast,
-                f64::from(u8::from(
-                    time - previous.time <= FAST_SECONDS * MICROS_PER_SECOND,
-                )),
-            );
+            set(Signal::CloseLength, f64::from(u8::from(close)));
+            set(Signal::Fast, f64::from(u8::from(soon)));
         }
     }
     let signals = Signals(values);
     if slot.failed_before(key) {
         return Some((signals, None));
     }
-    if !(single || reverse || local) {
+    if registrable && !resolved {
         slot.previous = Some(Previous {
             time,
             suffix_hash,
@@ -851,11 +866,15 @@ fn failure_signals(
     ))
 }
 
-/// FNV-1a, 64 bits: client identifiers and labels are short, and it needs no state.
+/// FNV-1a, 64 bits, then splitmix64's finaliser: client identifiers and labels are short and
+/// need no state, but FNV alone leaves addresses that differ in their last bytes in few sets.
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    });
+    let hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
 }
 
 /// What a [`Hunter`] holds on one client.

@@ -10,11 +10,12 @@ use std::fmt::Write as _;
 
 /// The signals a hunt model weighs: their name in model files and the `Signal` variant, in the
 /// order of `Signal::ALL`.
-const SIGNALS: [(&str, &str); 9] = [
+const SIGNALS: [(&str, &str); 10] = [
     ("failed", "Failed"),
     ("single_label", "SingleLabel"),
     ("reverse", "Reverse"),
     ("local_name", "LocalName"),
+    ("resolved", "Resolved"),
     ("name_log_odds", "NameLogOdds"),
     ("label_length", "LabelLength"),
     ("same_suffix", "SameSuffix"),

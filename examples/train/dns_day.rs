@@ -13,8 +13,8 @@
 //! - three in ten ask for local names (`nas.lan`, `dc01.corp.local`, `router.home.arpa`, SRV);
 //! - typos of popular names (Poisson, mean 1 a day) and expired names from the list's tail
 //!   (mean 0.5), NXDOMAIN;
-//! - one in four sits behind a blocking resolver: tracking and advertising names (and 3 % of
-//!   the rest) get NXDOMAIN each time;
+//! - one in four sits behind a blocking resolver: tracking, advertising and telemetry names
+//!   (by the words in them) get NXDOMAIN each time;
 //! - 0.1 % of look-ups get SERVFAIL.
 //!
 //! An infected client is a healthy one plus its family's names, taken in the family list's order
@@ -84,7 +84,7 @@ impl Sources {
         for host in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let Ok(c) = classify(host) else { continue };
             let label = c.label.as_str();
-            let blocked = BLOCKED_WORDS.iter().any(|w| label.contains(w)) || hash(label) % 100 < 3;
+            let blocked = BLOCKED_WORDS.iter().any(|w| host.contains(w));
             if typo_bases.len() < 3_000 && label.len() >= 4 && !c.suffix.is_empty() {
                 typo_bases.push((label.to_owned(), c.suffix.to_string()));
             }
@@ -534,11 +534,4 @@ impl Rng {
             .map(|_| char::from(ALPHABET[self.below(size)]))
             .collect()
     }
-}
-
-/// FNV-1a of `text`: which names a blocking resolver refuses at random.
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

@@ -15,7 +15,7 @@
 use crate::dns_day::{self, ClientKind, Day, Sources};
 use crate::trainer::fit_ridge;
 use dga_classifier::{
-    ClientSlot, Event, HuntModel, HuntOperatingPoint, Hunter, Settings, Signal, MODEL, SIGNAL_COUNT,
+    ClientSlot, Event, HuntModel, HuntOperatingPoint, Hunter, Rcode, Settings, Signal, FAST_SECONDS, MODEL, SIGNAL_COUNT,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,8 +26,8 @@ const FALSE_ALARM_RATES: [f64; 2] = [0.01, 0.001];
 const WINDOW_SECONDS: u32 = 86_400;
 const HEALTHY_CLIENTS: usize = 1_000;
 const TRAINING_DAYS: u64 = 2;
-const CALIBRATION_DAYS: u64 = 4;
-const EVALUATION_DAYS: u64 = 2;
+const CALIBRATION_DAYS: u64 = 8;
+const EVALUATION_DAYS: u64 = 4;
 const LAMBDA: f64 = 1e-4;
 
 /// What `--hunt` is given.
@@ -41,28 +41,35 @@ pub struct HuntArgs<'a> {
     pub command: String,
 }
 
-/// A day with what the detector needs of it replayed: failed look-ups and the families' names.
+/// A day with what the detector needs of it replayed: the events that can change a client's
+/// evidence, failed look-ups and names resolved right after one, and the families' names.
+/// Between them a client's log-odds can only fall, so alerts and the highest log-odds are all at
+/// these, and the detector's state at each is what the whole day would give.
 struct Replay {
     day: Day,
-    /// Indices into `day.events` of `NXDOMAIN` and DGA events: between them a client's log-odds
-    /// can only fall, so alerts and the highest log-odds are all at these.
-    events: Vec<usize>,
+    /// The events of the whole day.
+    day_events: usize,
 }
 
 impl Replay {
-    fn of(day: Day) -> Replay {
-        let events = (0..day.events.len())
-            .filter(|&i| {
-                let e = &day.events[i];
-                e.dga || e.rcode == dga_classifier::Rcode::NxDomain
-            })
-            .collect();
-        Replay { day, events }
+    fn of(mut day: Day) -> Replay {
+        let day_events = day.events.len();
+        let mut last_failure = vec![i64::MIN; day.clients.len()];
+        day.events.retain(|e| {
+            let since = e.time.saturating_sub(last_failure[e.client as usize]);
+            if e.rcode == Rcode::NxDomain {
+                last_failure[e.client as usize] = e.time;
+                return true;
+            }
+            e.dga || (e.rcode == Rcode::NoError && since <= FAST_SECONDS * 1_000_000)
+        });
+        day.events.shrink_to_fit();
+        Replay { day, day_events }
     }
 
-    /// Runs `model` at `threshold` over the day: per client, the highest log-odds, and the DGA
-    /// look-ups made up to the first alert (`None` when never alerted).
-    fn run(&self, model: HuntModel, threshold: f64) -> Vec<(f64, Option<usize>)> {
+    /// Runs `model` at `threshold` over the day: per client, the highest log-odds, the DGA
+    /// look-ups made up to the first alert (`None` when never alerted), and all day.
+    fn run(&self, model: HuntModel, threshold: f64) -> Vec<(f64, Option<usize>, usize)> {
         let mut slots = vec![ClientSlot::EMPTY; 4 * self.day.clients.len().next_power_of_two()];
         let settings = Settings {
             model,
@@ -72,8 +79,7 @@ impl Replay {
         let mut hunter = Hunter::new(&mut slots[..], settings);
         let mut outcome = vec![(0.0_f64, None); self.day.clients.len()];
         let mut dga_lookups = vec![0; self.day.clients.len()];
-        for &i in &self.events {
-            let e = &self.day.events[i];
+        for e in &self.day.events {
             let client = e.client as usize;
             dga_lookups[client] += usize::from(e.dga);
             let event = Event {
@@ -92,6 +98,10 @@ impl Replay {
             }
         }
         outcome
+            .into_iter()
+            .zip(dga_lookups)
+            .map(|((highest, alerted), total)| (highest, alerted, total))
+            .collect()
     }
 
     /// Every never-seen failed name's signals, with the client's kind and whether the name is a
@@ -100,8 +110,7 @@ impl Replay {
         let mut slots = vec![ClientSlot::EMPTY; 4 * self.day.clients.len().next_power_of_two()];
         let mut hunter = Hunter::new(&mut slots[..], Settings::default());
         let mut rows = Vec::new();
-        for &i in &self.events {
-            let e = &self.day.events[i];
+        for e in &self.day.events {
             let (client, kind) = &self.day.clients[e.client as usize];
             let event = Event {
                 time: e.time,
@@ -149,8 +158,8 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         ))
     };
     if let Some(path) = args.write_day {
-        let replay = day(TRAINING_DAYS + CALIBRATION_DAYS + 1);
-        return write_day(&replay.day, &sources, path);
+        let day = dns_day::simulate(&sources, args.seed + TRAINING_DAYS + CALIBRATION_DAYS + 1, HEALTHY_CLIENTS, &all);
+        return write_day(&day, &sources, path);
     }
     let training: Vec<Replay> = (1..=TRAINING_DAYS).map(day).collect();
     let calibration: Vec<Replay> = (TRAINING_DAYS + 1..=TRAINING_DAYS + CALIBRATION_DAYS)
@@ -164,7 +173,7 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         .iter()
         .chain(&calibration)
         .chain(&evaluation)
-        .map(|r| r.day.events.len())
+        .map(|r| r.day_events)
         .sum();
     println!(
         "hunt: {} simulated days, {events} events",
@@ -193,10 +202,12 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
     for (signal, weight) in model.weights {
         println!("  {:<14} {weight:>22.15}", signal.name());
     }
-    println!(
-        "operating points (highest log-odds of {} healthy calibration client-days):",
-        full.healthy_days
-    );
+    let calibration_days: usize = calibration
+        .iter()
+        .flat_map(|r| &r.day.clients)
+        .filter(|(_, kind)| matches!(kind, ClientKind::Healthy | ClientKind::Background))
+        .count();
+    println!("operating points (highest log-odds of {calibration_days} healthy calibration client-days):");
     for point in model.operating_points {
         println!(
             "  {} false alarms per client-day: log-odds >= {:?}",
@@ -204,20 +215,23 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         );
     }
     println!("\nevaluation days at the default threshold ({} per client-day): trained on all families | leave-one-family-out", model.threshold_false_alarm_rate);
+    println!("(look-ups: the median of DGA look-ups before the alert; missed: the DGA look-ups each client never alerted made that day)");
     println!(
-        "{:<20} {:>7} {:>7} {:>8} | {:>7} {:>7} {:>8}",
-        "family", "noisy", "quiet", "look-ups", "noisy", "quiet", "look-ups"
+        "{:<20} {:>7} {:>7} {:>8} {:>8} | {:>7} {:>7} {:>8} {:>8}",
+        "family", "noisy", "quiet", "look-ups", "missed", "noisy", "quiet", "look-ups", "missed"
     );
     for (i, name) in family_names.iter().enumerate() {
         let (a, b) = (&full.families[i], &lofo[i]);
         println!(
-            "{name:<20} {:>7} {:>7} {:>8} | {:>7} {:>7} {:>8}",
+            "{name:<20} {:>7} {:>7} {:>8} {:>8} | {:>7} {:>7} {:>8} {:>8}",
             a.noisy_share(),
             a.quiet_share(),
             a.median_lookups(),
+            a.missed(),
             b.noisy_share(),
             b.quiet_share(),
-            b.median_lookups()
+            b.median_lookups(),
+            b.missed()
         );
     }
     let summary = |outcomes: &[FamilyOutcome]| {
@@ -370,7 +384,7 @@ fn with_thresholds(model: HuntModel, calibration: &[Replay]) -> HuntModel {
                 .filter(|((_, kind), _)| {
                     matches!(kind, ClientKind::Healthy | ClientKind::Background)
                 })
-                .map(|(_, (h, _))| h)
+                .map(|(_, (highest, _, _))| highest)
                 .collect::<Vec<f64>>()
         })
         .collect();
@@ -399,12 +413,12 @@ fn with_thresholds(model: HuntModel, calibration: &[Replay]) -> HuntModel {
     }
 }
 
-/// How one family's infected clients fared: DGA look-ups before the alert, `None` for a client
-/// never alerted.
+/// How one family's infected clients fared: DGA look-ups before the alert (`None` for a client
+/// never alerted) and all day.
 #[derive(Clone, Default)]
 struct FamilyOutcome {
-    noisy: Vec<Option<usize>>,
-    quiet: Vec<Option<usize>>,
+    noisy: Vec<(Option<usize>, usize)>,
+    quiet: Vec<(Option<usize>, usize)>,
 }
 
 impl FamilyOutcome {
@@ -415,7 +429,22 @@ impl FamilyOutcome {
         self.lookups().count()
     }
     fn lookups(&self) -> impl Iterator<Item = usize> + '_ {
-        self.noisy.iter().chain(&self.quiet).flatten().copied()
+        self.noisy.iter().chain(&self.quiet).filter_map(|o| o.0)
+    }
+    /// The DGA look-ups each client never alerted made all day.
+    fn missed(&self) -> String {
+        let missed: Vec<String> = self
+            .noisy
+            .iter()
+            .chain(&self.quiet)
+            .filter(|o| o.0.is_none())
+            .map(|o| o.1.to_string())
+            .collect();
+        if missed.is_empty() {
+            String::from("-")
+        } else {
+            missed.join(",")
+        }
     }
     fn noisy_share(&self) -> String {
         share(&self.noisy)
@@ -432,8 +461,9 @@ impl FamilyOutcome {
     }
 }
 
-fn share(outcomes: &[Option<usize>]) -> String {
-    format!("{}/{}", outcomes.iter().flatten().count(), outcomes.len())
+fn share(outcomes: &[(Option<usize>, usize)]) -> String {
+    let alerted = outcomes.iter().filter(|o| o.0.is_some()).count();
+    format!("{alerted}/{}", outcomes.len())
 }
 
 struct Evaluation {
@@ -460,15 +490,15 @@ fn evaluate(days: &[Replay], model: HuntModel) -> Evaluation {
         background_alerted: 0,
     };
     for replay in days {
-        for ((_, kind), (_, alerted)) in replay
+        for ((_, kind), (_, alerted, total)) in replay
             .day
             .clients
             .iter()
             .zip(replay.run(model, model.threshold))
         {
             match *kind {
-                ClientKind::Noisy(f) => result.families[f].noisy.push(alerted),
-                ClientKind::Quiet(f) => result.families[f].quiet.push(alerted),
+                ClientKind::Noisy(f) => result.families[f].noisy.push((alerted, total)),
+                ClientKind::Quiet(f) => result.families[f].quiet.push((alerted, total)),
                 ClientKind::Healthy => {
                     result.healthy_days += 1;
                     result.healthy_alerted += usize::from(alerted.is_some());

@@ -156,7 +156,11 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let args = parse_args()?;
     if args.hunt {
-        let arguments: Vec<String> = std::env::args().skip(1).collect();
+        // The command as the model file records it: where it was written is no part of it.
+        let mut arguments: Vec<String> = std::env::args().skip(1).collect();
+        if let Some(at) = arguments.iter().position(|a| a == "--out") {
+            arguments.drain(at..(at + 2).min(arguments.len()));
+        }
         return hunt::run(&hunt::HuntArgs {
             data: &args.data,
             extra: &args.extra,

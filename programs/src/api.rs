@@ -16,6 +16,8 @@
 use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
 use serde_json::{json, Value};
 
+pub mod dns_log;
+
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 4096;
 

@@ -1,0 +1,334 @@
+//! Finds the machines a DGA infected, in DNS logs.
+//!
+//! ```text
+//! cargo run --release --bin dga-hunt -- [--window SECONDS] [--false-alarms RATE]
+//!     [--clients N] [--summary FILE.csv] [FILE]...
+//! ```
+//!
+//! Reads each FILE (`-` or none: stdin), gzip or plain, in any format `dga_api::dns_log` knows
+//! (Zeek TSV or JSON, Suricata EVE JSON, CSV with `ts,client,query,rcode`), told from the
+//! content. Every event goes to the library's per-client detector ([`Hunter`]); each alert is
+//! written to stdout as one JSON object the moment the event that raised it is read: `client`,
+//! `ts` (that event's time, RFC 3339), `log_odds`, `threshold`, `terms` (what the log-odds is the
+//! sum of) and `names` (the failed look-ups that carried it). At the end, stderr gets a table of
+//! the alerted clients and the totals, and `--summary FILE` a CSV row for every client held.
+//!
+//! A line that is not an event is reported on stderr (the first ten of each file with their
+//! number and what is wrong, then a count) and the reading goes on. Exit code: 0 when every line
+//! was read, 1 when some were not, 2 on a usage error or a file that cannot be opened.
+
+use dga_api::dns_log::{format_time, BadLine, LogReader};
+use dga_classifier::{ClientReport, ClientSlot, Hunter, Settings, HUNT_MODEL};
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "\
+usage: dga-hunt [--window SECONDS] [--false-alarms RATE] [--clients N] [--summary FILE] [FILE]...
+
+Finds DGA-infected clients in DNS logs: Zeek dns.log (TSV or JSON), Suricata EVE JSON, or CSV
+with ts,client,query,rcode; gzip or plain; each FILE, or stdin (-). Writes one JSON object per
+alert to stdout as it happens, and a table of alerted clients to stderr at the end.
+  --window SECONDS      how long a failed look-up counts as evidence (default: the model's)
+  --false-alarms RATE   the alert threshold set for this many false alarms per healthy
+                        client-day: one of the model's operating points (default: the model's)
+  --clients N           clients held at once (default 65536, about 1.8 KB each); beyond, the
+                        longest idle of a set of 8 gives way
+  --summary FILE        also write a CSV row for every client held at the end
+  --help, -h            this text
+Exit code: 0 every line read, 1 some lines were not events (reported on stderr), 2 usage or
+a file that cannot be opened.";
+
+/// Bad lines of one file reported one by one; the rest are counted.
+const REPORTED_BAD_LINES: u64 = 10;
+
+struct Options {
+    settings: Settings,
+    false_alarms: f64,
+    clients: usize,
+    summary: Option<String>,
+    files: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    match run() {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("dga-hunt: {message} (dga-hunt --help for usage)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut options = Options {
+        settings: Settings::default(),
+        false_alarms: HUNT_MODEL.threshold_false_alarm_rate,
+        clients: 65_536,
+        summary: None,
+        files: Vec::new(),
+    };
+    let mut args = std::env::args().skip(1);
+    let mut only_files = false;
+    while let Some(arg) = args.next() {
+        if only_files || arg == "-" || !arg.starts_with('-') {
+            options.files.push(arg);
+            continue;
+        }
+        if arg == "--" {
+            only_files = true;
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value = |what: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs {what}"))
+        };
+        match flag.as_str() {
+            "--window" => {
+                let text = value("a number of seconds")?;
+                options.settings.window_seconds = text
+                    .parse()
+                    .ok()
+                    .filter(|&s| s > 0)
+                    .ok_or_else(|| format!("--window takes a whole number of seconds above 0, not {text:?}"))?;
+            }
+            "--false-alarms" => {
+                let text = value("a rate")?;
+                let point = text
+                    .parse()
+                    .ok()
+                    .and_then(|rate| HUNT_MODEL.operating_point(rate))
+                    .ok_or_else(|| {
+                        let known: Vec<String> = HUNT_MODEL
+                            .operating_points
+                            .iter()
+                            .map(|p| p.false_alarms_per_client_day.to_string())
+                            .collect();
+                        format!(
+                            "--false-alarms takes one of the model's rates ({}), not {text:?}",
+                            known.join(", ")
+                        )
+                    })?;
+                options.settings.threshold = point.threshold;
+                options.false_alarms = point.false_alarms_per_client_day;
+            }
+            "--clients" => {
+                let text = value("a count")?;
+                options.clients = text
+                    .parse()
+                    .ok()
+                    .filter(|&n| n >= dga_classifier::SET_SIZE)
+                    .ok_or_else(|| {
+                        format!(
+                            "--clients takes a whole number of at least {}, not {text:?}",
+                            dga_classifier::SET_SIZE
+                        )
+                    })?;
+            }
+            "--summary" => options.summary = Some(value("a file")?),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    if options.files.is_empty() {
+        options.files.push(String::from("-"));
+    }
+    Ok(options)
+}
+
+/// One input, opened.
+struct Input {
+    name: String,
+    reader: LogReader,
+}
+
+fn open(name: &str) -> Result<Input, String> {
+    let reader = if name == "-" {
+        LogReader::new(std::io::stdin())
+    } else {
+        let file = std::fs::File::open(name).map_err(|e| format!("cannot open {name}: {e}"))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(format!("cannot read {name}: it is a directory"));
+        }
+        LogReader::new(file)
+    }
+    .map_err(|e| format!("cannot read {name}: {e}"))?;
+    let name = if name == "-" { "stdin" } else { name }.to_owned();
+    Ok(Input { name, reader })
+}
+
+/// What the run counted.
+#[derive(Default)]
+struct Totals {
+    events: u64,
+    bad_lines: u64,
+}
+
+fn run() -> Result<u64, String> {
+    let options = parse_args()?;
+    // Every file is opened before anything is read: one that cannot be is a usage error.
+    let inputs: Vec<Input> = options.files.iter().map(|f| open(f)).collect::<Result<_, _>>()?;
+    let mut slots = vec![ClientSlot::EMPTY; options.clients];
+    let mut hunter = Hunter::new(&mut slots[..], options.settings);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let progress = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut last_progress = started;
+    let mut totals = Totals::default();
+    for mut input in inputs {
+        let mut bad_here = 0;
+        loop {
+            let next = match input.reader.next_event() {
+                Ok(Some(next)) => next,
+                Ok(None) => break,
+                Err(e) => {
+                    // A truncated gzip stream or a failing disk: what was read stands.
+                    report_bad(&input.name, &mut bad_here, &format!("read error: {e}"));
+                    break;
+                }
+            };
+            let observed = next.map_err(|BadLine { line, reason }| format!("line {line}: {reason}")).and_then(|event| {
+                hunter
+                    .observe(&event)
+                    .map(|observation| (observation.alert, event.client.to_owned()))
+                    .map_err(|e| format!("{e}"))
+            });
+            match observed {
+                Ok((alert, client)) => {
+                    totals.events += 1;
+                    if alert {
+                        if let Some(report) = hunter.client(&client) {
+                            write_alert(&mut out, &report, &options)?;
+                        }
+                    }
+                }
+                Err(message) => report_bad(&input.name, &mut bad_here, &message),
+            }
+            if progress && totals.events % 65_536 == 0 && last_progress.elapsed() > Duration::from_millis(500) {
+                last_progress = Instant::now();
+                let rate = totals.events as f64 / started.elapsed().as_secs_f64();
+                eprint!("\r\x1b[K{} events, {:.0} events/s, {} alerts", totals.events, rate, hunter.stats().alerts);
+            }
+        }
+        if bad_here > REPORTED_BAD_LINES {
+            eprintln!("dga-hunt: {}: {} lines were not events in all", input.name, bad_here);
+        }
+        totals.bad_lines += bad_here;
+    }
+    out.flush().map_err(|e| format!("stdout: {e}"))?;
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    summarise(&hunter, &totals, started.elapsed(), &options)?;
+    Ok(totals.bad_lines)
+}
+
+fn report_bad(input: &str, count: &mut u64, message: &str) {
+    *count += 1;
+    if *count <= REPORTED_BAD_LINES {
+        eprintln!("dga-hunt: {input}: {message}");
+    }
+    if *count == REPORTED_BAD_LINES + 1 {
+        eprintln!("dga-hunt: {input}: further lines that are not events are counted, not shown");
+    }
+}
+
+/// One alert as a JSON line, flushed at once: alerts are rare and wanted as they happen.
+fn write_alert(out: &mut impl Write, report: &ClientReport, options: &Options) -> Result<(), String> {
+    let terms: Vec<_> = report
+        .terms()
+        .iter()
+        .map(|t| json!({"term": t.kind.name(), "description": t.kind.description(), "value": t.value, "contribution": t.contribution}))
+        .collect();
+    let names: Vec<_> = report
+        .names()
+        .map(|n| json!({"name": n.name, "cut": n.cut, "ts": format_time(n.time), "contribution": n.contribution}))
+        .collect();
+    let alert = json!({
+        "client": report.client(),
+        "ts": format_time(report.last_seen()),
+        "log_odds": report.log_odds(),
+        "threshold": options.settings.threshold,
+        "false_alarms_per_client_day": options.false_alarms,
+        "window_seconds": options.settings.window_seconds,
+        "model": options.settings.model.name,
+        "terms": terms,
+        "names": names,
+    });
+    writeln!(out, "{alert}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("stdout: {e}"))
+}
+
+fn summarise<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>>(
+    hunter: &Hunter<S>,
+    totals: &Totals,
+    elapsed: Duration,
+    options: &Options,
+) -> Result<(), String> {
+    let mut alerted: Vec<ClientReport> = hunter.clients().filter(|c| c.alerts() > 0).collect();
+    alerted.sort_by(|a, b| b.max_log_odds().total_cmp(&a.max_log_odds()));
+    let stats = hunter.stats();
+    let clients = hunter.clients().count();
+    if !alerted.is_empty() {
+        eprintln!("{:<40} {:>6} {:>27} {:>9}  names", "client", "alerts", "first alert", "log-odds");
+        for c in &alerted {
+            let names: Vec<&str> = c.names().map(|n| n.name).take(3).collect();
+            eprintln!(
+                "{:<40} {:>6} {:>27} {:>9.1}  {}",
+                c.client(),
+                c.alerts(),
+                c.first_alert().map(format_time).unwrap_or_default(),
+                c.max_log_odds(),
+                names.join(" ")
+            );
+        }
+    }
+    eprintln!(
+        "dga-hunt: {} events ({} NXDOMAIN, {} of them unscorable names) from {clients} clients in {:.2} s ({:.0} events/s); \
+         {} clients alerted at {} false alarms per client-day (log-odds >= {:.2}); {} lines were not events; \
+         {} events out of time order; {} clients gave way to others",
+        totals.events,
+        stats.failed,
+        stats.unscored,
+        elapsed.as_secs_f64(),
+        totals.events as f64 / elapsed.as_secs_f64().max(1e-9),
+        alerted.len(),
+        options.false_alarms,
+        options.settings.threshold,
+        totals.bad_lines,
+        stats.out_of_order,
+        stats.evicted,
+    );
+    if let Some(path) = &options.summary {
+        let mut csv = String::from("client,events,failed,alerts,first_alert,max_log_odds,log_odds,names\n");
+        for c in hunter.clients() {
+            let names: Vec<&str> = c.names().map(|n| n.name).collect();
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                c.client(),
+                c.events(),
+                c.failed(),
+                c.alerts(),
+                c.first_alert().map(format_time).unwrap_or_default(),
+                c.max_log_odds(),
+                c.log_odds(),
+                names.join(" ")
+            ));
+        }
+        std::fs::write(path, csv).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    Ok(())
+}
