@@ -554,10 +554,11 @@ fn sum_of(terms: &[ClientTerm; TERM_COUNT]) -> f64 {
 /// over a window and says when a client crosses its threshold.
 ///
 /// Memory is the storage the caller gives it, one [`ClientSlot`] per client; nothing is
-/// allocated. Clients are kept in sets of [`SET_SIZE`] by a hash of their identifier (the
-/// storage's length is rounded down to a multiple of it): a client new to a full set takes the
-/// place of the set's longest idle client, whose evidence is lost ([`Stats::evicted`] counts
-/// them). With room for twice the clients active within a window, that is rare.
+/// allocated. A client may sit in either of two sets of [`SET_SIZE`] slots, both chosen by a
+/// hash of its identifier (the storage's length is rounded down to a multiple of the set size):
+/// a client new to the detector takes an empty slot of the two sets, and when both are full, the
+/// place of their longest idle client, whose evidence is lost ([`Stats::evicted`] counts them).
+/// With room for twice the clients active within a window, no client gave way in the tests.
 ///
 /// Evidence is the client's failed look-ups (`NXDOMAIN`) of names it had not asked for in its
 /// last 32 failures. Each has [`Signals`]; a name whose log-likelihood ratio under the model is
@@ -679,7 +680,9 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
         let failed = event.rcode == Rcode::NxDomain;
         // The name a search for a live name ends with, or a typo put right.
         let found = event.rcode == Rcode::NoError
-            && slot.previous.is_some_and(|p| time - p.time <= FAST_SECONDS * MICROS_PER_SECOND);
+            && slot
+                .previous
+                .is_some_and(|p| time - p.time <= FAST_SECONDS * MICROS_PER_SECOND);
         if failed {
             stats.failed += 1;
             slot.failed += 1;
@@ -718,8 +721,9 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
     /// What the detector holds on `client`, if it holds it.
     pub fn client(&self, client: &str) -> Option<ClientReport<'_>> {
         let hash = hash_bytes(client.as_bytes());
-        self.set(hash)
-            .iter()
+        let slots = self.slots.as_ref();
+        candidates(slots.len(), hash)
+            .filter_map(|i| slots.get(i))
             .find(|slot| slot.used && slot.hash == hash && slot.client() == client)
             .map(|slot| self.report(slot))
     }
@@ -740,39 +744,60 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
         }
     }
 
-    /// The set of slots `hash` belongs to.
-    fn set(&self, hash: u64) -> &[ClientSlot] {
-        let slots = self.slots.as_ref();
-        let (start, end) = set_bounds(slots.len(), hash);
-        slots.get(start..end).unwrap_or_default()
-    }
-
-    /// The slot for `client`: its own, an empty one, or the set's longest idle.
+    /// The slot for `client`: its own, else an empty one of the emptier of its two sets, else
+    /// the longest idle of both.
     fn slot_index(&self, client: &[u8], hash: u64) -> Result<usize, HuntError> {
         let slots = self.slots.as_ref();
-        let (start, end) = set_bounds(slots.len(), hash);
-        let set = slots.get(start..end).unwrap_or_default();
-        let chosen = set
-            .iter()
-            .position(|s| s.used && s.hash == hash && s.client().as_bytes() == client)
-            .or_else(|| set.iter().position(|s| !s.used))
-            .or_else(|| {
-                (0..set.len()).min_by_key(|&i| set.get(i).map_or(i64::MAX, |s| s.last_seen))
-            });
-        chosen.map(|i| start + i).ok_or(HuntError::NoCapacity)
+        let slot = |i: usize| slots.get(i);
+        let [first, second] = sets(slots.len(), hash);
+        let all = || first.clone().chain(second.clone());
+        let own = |i: &usize| {
+            slot(*i).is_some_and(|s| s.used && s.hash == hash && s.client().as_bytes() == client)
+        };
+        let empty = |i: &usize| slot(*i).is_some_and(|s| !s.used);
+        if let Some(i) = all().find(own) {
+            return Ok(i);
+        }
+        let emptier = if second.clone().filter(empty).count() > first.clone().filter(empty).count()
+        {
+            second.clone()
+        } else {
+            first.clone()
+        };
+        emptier
+            .clone()
+            .find(empty)
+            .or_else(|| all().min_by_key(|&i| slot(i).map_or(i64::MAX, |s| s.last_seen)))
+            .ok_or(HuntError::NoCapacity)
     }
 }
 
-/// The range of slots of `hash`'s set among `len`.
-fn set_bounds(len: usize, hash: u64) -> (usize, usize) {
+/// The slots a client of `hash` may take among `len`: two sets of [`SET_SIZE`], chosen by the
+/// two halves of the hash (the second empty when both halves choose one set). A new client goes
+/// to the emptier: with two choices, the fullest set is far less full than with one.
+fn sets(len: usize, hash: u64) -> [core::ops::Range<usize>; 2] {
     let size = len.min(SET_SIZE);
-    let sets = len.checked_div(size).unwrap_or(0);
-    if sets == 0 {
-        return (0, 0);
-    }
-    // The high bits choose the set: the low ones also pick the failure keys.
-    let set = ((hash >> 32) % sets as u64) as usize;
-    (set * size, set * size + size)
+    let count = len.checked_div(size).unwrap_or(0) as u64;
+    let start = |half: u64| {
+        if count == 0 {
+            0
+        } else {
+            (half % count) as usize * size
+        }
+    };
+    let (first, second) = (start(hash >> 32), start(hash & 0xffff_ffff));
+    let second_end = if first == second {
+        second
+    } else {
+        second + size
+    };
+    [first..first + size, second..second_end]
+}
+
+/// Every slot of [`sets`].
+fn candidates(len: usize, hash: u64) -> impl Iterator<Item = usize> {
+    let [first, second] = sets(len, hash);
+    first.chain(second)
 }
 
 /// The signals of a look-up of `query` by the client of `slot` at `time` that failed, or that

@@ -1,6 +1,6 @@
 //! `features`, `score` and `classify` never allocate: counted by a global allocator.
 
-use dga_classifier::{classify, features, score};
+use dga_classifier::{classify, features, score, ClientSlot, Event, Hunter, Rcode, Settings};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -69,6 +69,37 @@ fn scoring_allocates_nothing() {
         allocations, 0,
         "features/score/classify allocated {allocations} times"
     );
+}
+
+#[test]
+fn hunting_allocates_nothing() {
+    // Storage and names are made before counting: the detector itself must add nothing.
+    let mut slots = [ClientSlot::EMPTY; 16];
+    let names: Vec<String> = (0..40).map(|i| format!("{}qzxkvbwj{i}.com", "p".repeat(i % 7))).collect();
+    let clients: Vec<String> = (0..20).map(|i| format!("10.0.0.{i}")).collect();
+    let before = allocations();
+    let mut hunter = Hunter::new(&mut slots[..], Settings::default());
+    let mut alerts = 0;
+    for (i, name) in names.iter().enumerate() {
+        for (time, rcode) in [(0, Rcode::NxDomain), (1, Rcode::NoError)] {
+            let event = Event {
+                time: i as i64 * 1_000_000 + time,
+                client: &clients[i % clients.len()],
+                query: name,
+                rcode,
+            };
+            alerts += usize::from(hunter.observe(&event).is_ok_and(|o| o.alert));
+        }
+    }
+    let mut sum = 0.0;
+    for report in hunter.clients() {
+        sum += report.terms().iter().map(|t| t.contribution).sum::<f64>();
+        sum += report.names().map(|n| n.contribution).sum::<f64>();
+    }
+    let allocations = allocations() - before;
+    assert!(sum.is_finite() && alerts <= names.len());
+    assert!(hunter.stats().evicted > 0, "20 clients in 16 slots take turns");
+    assert_eq!(allocations, 0, "the detector allocated {allocations} times");
 }
 
 #[test]

@@ -15,7 +15,8 @@
 use crate::dns_day::{self, ClientKind, Day, Sources};
 use crate::trainer::fit_ridge;
 use dga_classifier::{
-    ClientSlot, Event, HuntModel, HuntOperatingPoint, Hunter, Rcode, Settings, Signal, FAST_SECONDS, MODEL, SIGNAL_COUNT,
+    ClientSlot, Event, HuntModel, HuntOperatingPoint, Hunter, Rcode, Settings, Signal,
+    FAST_SECONDS, MODEL, SIGNAL_COUNT,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -158,7 +159,12 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         ))
     };
     if let Some(path) = args.write_day {
-        let day = dns_day::simulate(&sources, args.seed + TRAINING_DAYS + CALIBRATION_DAYS + 1, HEALTHY_CLIENTS, &all);
+        let day = dns_day::simulate(
+            &sources,
+            args.seed + TRAINING_DAYS + CALIBRATION_DAYS + 1,
+            HEALTHY_CLIENTS,
+            &all,
+        );
         return write_day(&day, &sources, path);
     }
     let training: Vec<Replay> = (1..=TRAINING_DAYS).map(day).collect();

@@ -125,6 +125,11 @@ impl LogReader {
         })
     }
 
+    /// The number of the line read last, from 1.
+    pub fn line_number(&self) -> u64 {
+        self.number
+    }
+
     /// The format, once the first line has told it.
     pub fn format(&self) -> Option<Format> {
         self.parser.format
@@ -457,7 +462,12 @@ fn rfc3339(text: &str) -> Option<i64> {
         number(clock_parts.next()?)?,
         number(clock_parts.next()?)?,
     );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let offset_minutes = match zone {
@@ -501,7 +511,11 @@ pub fn format_time(micros: i64) -> String {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction:06}Z",
@@ -625,13 +639,28 @@ mod tests {
 
     #[test]
     fn times_round_trip_through_rfc_3339() {
-        for micros in [0, 1_521_911_720_865_716, 951_782_400_000_001, -1, 4_102_444_800_000_000] {
+        for micros in [
+            0,
+            1_521_911_720_865_716,
+            951_782_400_000_001,
+            -1,
+            4_102_444_800_000_000,
+        ] {
             assert_eq!(parse_time(&format_time(micros)), Ok(micros), "{micros}");
         }
         assert_eq!(parse_time("1521911720.865716"), Ok(1_521_911_720_865_716));
-        assert_eq!(parse_time("2018-03-24T17:15:20.865716Z"), Ok(1_521_911_720_865_716));
-        assert_eq!(parse_time("2018-03-24T18:15:20.865716+0100"), Ok(1_521_911_720_865_716));
-        assert_eq!(parse_time("2018-03-24T10:15:20.865716-07:00"), Ok(1_521_911_720_865_716));
+        assert_eq!(
+            parse_time("2018-03-24T17:15:20.865716Z"),
+            Ok(1_521_911_720_865_716)
+        );
+        assert_eq!(
+            parse_time("2018-03-24T18:15:20.865716+0100"),
+            Ok(1_521_911_720_865_716)
+        );
+        assert_eq!(
+            parse_time("2018-03-24T10:15:20.865716-07:00"),
+            Ok(1_521_911_720_865_716)
+        );
         assert!(parse_time("yesterday").is_err());
         assert!(parse_time("2018-13-24T17:15:20Z").is_err());
     }

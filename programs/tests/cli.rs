@@ -4,29 +4,15 @@ mod support;
 
 use dga_classifier::MODEL;
 use std::io::Write;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 
 /// The scorer, started with `args` and every stream piped.
 fn spawn(args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_classify"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    support::spawn_program(env!("CARGO_BIN_EXE_classify"), args)
 }
 
 fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
-    let mut child = spawn(args);
-    // Written from a thread of its own: the scorer writes rows while it still reads, and a
-    // pipe is only so big.
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.as_ref().to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&stdin));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    output
+    support::run_program(env!("CARGO_BIN_EXE_classify"), args, stdin)
 }
 
 #[test]

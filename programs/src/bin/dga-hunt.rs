@@ -19,7 +19,7 @@
 
 use dga_api::dns_log::{format_time, BadLine, LogReader};
 use dga_classifier::{ClientReport, ClientSlot, Hunter, Settings, HUNT_MODEL};
-use serde_json::json;
+use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -98,11 +98,10 @@ fn parse_args() -> Result<Options, String> {
         match flag.as_str() {
             "--window" => {
                 let text = value("a number of seconds")?;
-                options.settings.window_seconds = text
-                    .parse()
-                    .ok()
-                    .filter(|&s| s > 0)
-                    .ok_or_else(|| format!("--window takes a whole number of seconds above 0, not {text:?}"))?;
+                options.settings.window_seconds =
+                    text.parse().ok().filter(|&s| s > 0).ok_or_else(|| {
+                        format!("--window takes a whole number of seconds above 0, not {text:?}")
+                    })?;
             }
             "--false-alarms" => {
                 let text = value("a rate")?;
@@ -178,7 +177,11 @@ struct Totals {
 fn run() -> Result<u64, String> {
     let options = parse_args()?;
     // Every file is opened before anything is read: one that cannot be is a usage error.
-    let inputs: Vec<Input> = options.files.iter().map(|f| open(f)).collect::<Result<_, _>>()?;
+    let inputs: Vec<Input> = options
+        .files
+        .iter()
+        .map(|f| open(f))
+        .collect::<Result<_, _>>()?;
     let mut slots = vec![ClientSlot::EMPTY; options.clients];
     let mut hunter = Hunter::new(&mut slots[..], options.settings);
     let stdout = std::io::stdout();
@@ -199,12 +202,13 @@ fn run() -> Result<u64, String> {
                     break;
                 }
             };
-            let observed = next.map_err(|BadLine { line, reason }| format!("line {line}: {reason}")).and_then(|event| {
-                hunter
+            let observed = match next {
+                Ok(event) => hunter
                     .observe(&event)
                     .map(|observation| (observation.alert, event.client.to_owned()))
-                    .map_err(|e| format!("{e}"))
-            });
+                    .map_err(|e| format!("line {}: {e}", input.reader.line_number())),
+                Err(BadLine { line, reason }) => Err(format!("line {line}: {reason}")),
+            };
             match observed {
                 Ok((alert, client)) => {
                     totals.events += 1;
@@ -216,14 +220,25 @@ fn run() -> Result<u64, String> {
                 }
                 Err(message) => report_bad(&input.name, &mut bad_here, &message),
             }
-            if progress && totals.events % 65_536 == 0 && last_progress.elapsed() > Duration::from_millis(500) {
+            if progress
+                && totals.events % 65_536 == 0
+                && last_progress.elapsed() > Duration::from_millis(500)
+            {
                 last_progress = Instant::now();
                 let rate = totals.events as f64 / started.elapsed().as_secs_f64();
-                eprint!("\r\x1b[K{} events, {:.0} events/s, {} alerts", totals.events, rate, hunter.stats().alerts);
+                eprint!(
+                    "\r\x1b[K{} events, {:.0} events/s, {} alerts",
+                    totals.events,
+                    rate,
+                    hunter.stats().alerts
+                );
             }
         }
         if bad_here > REPORTED_BAD_LINES {
-            eprintln!("dga-hunt: {}: {} lines were not events in all", input.name, bad_here);
+            eprintln!(
+                "dga-hunt: {}: {} lines were not events in all",
+                input.name, bad_here
+            );
         }
         totals.bad_lines += bad_here;
     }
@@ -245,29 +260,73 @@ fn report_bad(input: &str, count: &mut u64, message: &str) {
     }
 }
 
+/// An alert as written: the client, when, its log-odds against the threshold, and why.
+#[derive(Serialize)]
+struct Alert<'a> {
+    client: &'a str,
+    ts: String,
+    log_odds: f64,
+    threshold: f64,
+    false_alarms_per_client_day: f64,
+    window_seconds: u32,
+    model: &'a str,
+    terms: Vec<AlertTerm>,
+    names: Vec<AlertName<'a>>,
+}
+
+#[derive(Serialize)]
+struct AlertTerm {
+    term: &'static str,
+    description: &'static str,
+    value: f64,
+    contribution: f64,
+}
+
+#[derive(Serialize)]
+struct AlertName<'a> {
+    name: &'a str,
+    /// Whether the name was longer than the detector keeps, and `name` its start.
+    cut: bool,
+    ts: String,
+    contribution: f64,
+}
+
 /// One alert as a JSON line, flushed at once: alerts are rare and wanted as they happen.
-fn write_alert(out: &mut impl Write, report: &ClientReport, options: &Options) -> Result<(), String> {
-    let terms: Vec<_> = report
-        .terms()
-        .iter()
-        .map(|t| json!({"term": t.kind.name(), "description": t.kind.description(), "value": t.value, "contribution": t.contribution}))
-        .collect();
-    let names: Vec<_> = report
-        .names()
-        .map(|n| json!({"name": n.name, "cut": n.cut, "ts": format_time(n.time), "contribution": n.contribution}))
-        .collect();
-    let alert = json!({
-        "client": report.client(),
-        "ts": format_time(report.last_seen()),
-        "log_odds": report.log_odds(),
-        "threshold": options.settings.threshold,
-        "false_alarms_per_client_day": options.false_alarms,
-        "window_seconds": options.settings.window_seconds,
-        "model": options.settings.model.name,
-        "terms": terms,
-        "names": names,
-    });
-    writeln!(out, "{alert}")
+fn write_alert(
+    out: &mut impl Write,
+    report: &ClientReport,
+    options: &Options,
+) -> Result<(), String> {
+    let alert = Alert {
+        client: report.client(),
+        ts: format_time(report.last_seen()),
+        log_odds: report.log_odds(),
+        threshold: options.settings.threshold,
+        false_alarms_per_client_day: options.false_alarms,
+        window_seconds: options.settings.window_seconds,
+        model: options.settings.model.name,
+        terms: report
+            .terms()
+            .iter()
+            .map(|t| AlertTerm {
+                term: t.kind.name(),
+                description: t.kind.description(),
+                value: t.value,
+                contribution: t.contribution,
+            })
+            .collect(),
+        names: report
+            .names()
+            .map(|n| AlertName {
+                name: n.name,
+                cut: n.cut,
+                ts: format_time(n.time),
+                contribution: n.contribution,
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &alert).map_err(|e| format!("stdout: {e}"))?;
+    writeln!(out)
         .and_then(|()| out.flush())
         .map_err(|e| format!("stdout: {e}"))
 }
@@ -283,7 +342,10 @@ fn summarise<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>>(
     let stats = hunter.stats();
     let clients = hunter.clients().count();
     if !alerted.is_empty() {
-        eprintln!("{:<40} {:>6} {:>27} {:>9}  names", "client", "alerts", "first alert", "log-odds");
+        eprintln!(
+            "{:<40} {:>6} {:>27} {:>9}  names",
+            "client", "alerts", "first alert", "log-odds"
+        );
         for c in &alerted {
             let names: Vec<&str> = c.names().map(|n| n.name).take(3).collect();
             eprintln!(
@@ -313,12 +375,13 @@ fn summarise<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>>(
         stats.evicted,
     );
     if let Some(path) = &options.summary {
-        let mut csv = String::from("client,events,failed,alerts,first_alert,max_log_odds,log_odds,names\n");
+        let mut csv =
+            String::from("client,events,failed,alerts,first_alert,max_log_odds,log_odds,names\n");
         for c in hunter.clients() {
             let names: Vec<&str> = c.names().map(|n| n.name).collect();
             csv.push_str(&format!(
                 "{},{},{},{},{},{},{},{}\n",
-                c.client(),
+                csv_field(c.client()),
                 c.events(),
                 c.failed(),
                 c.alerts(),
@@ -331,4 +394,13 @@ fn summarise<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>>(
         std::fs::write(path, csv).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     Ok(())
+}
+
+/// `text` as one CSV field: quoted when it holds a comma, a quote or a line end.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 /// Checks a program's response names the model this test was built with: cargo builds the
@@ -202,4 +202,29 @@ pub fn name_between_operating_points() -> &'static str {
             loose.verdict(&score) != strict.verdict(&score)
         })
         .expect("no candidate lies between the operating points")
+}
+
+/// The program at `path`, started with `args` and every stream piped.
+pub fn spawn_program(path: &str, args: &[&str]) -> Child {
+    Command::new(path)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Runs the program at `path` with `args` and `stdin` to completion.
+pub fn run_program(path: &str, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+    let mut child = spawn_program(path, args);
+    // Written from a thread of its own: the programs write while they still read, and a pipe
+    // is only so big.
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.as_ref().to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&stdin));
+    let output = child.wait_with_output().unwrap();
+    // The program may stop reading early (a usage error): a broken pipe is its business.
+    let _ = writer.join().unwrap();
+    output
 }
