@@ -97,6 +97,47 @@ pub struct Event<'a> {
     pub rcode: Rcode,
 }
 
+/// A time in microseconds since the Unix epoch, shown as RFC 3339 in UTC to the microsecond
+/// (`2018-03-24T17:15:20.865716Z`): how alerts give an [`Event`]'s time.
+///
+/// ```
+/// use dga_classifier::Rfc3339;
+/// assert_eq!(Rfc3339(1_521_911_720_865_716).to_string(), "2018-03-24T17:15:20.865716Z");
+/// assert_eq!(Rfc3339(-1).to_string(), "1969-12-31T23:59:59.999999Z");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rfc3339(pub i64);
+
+impl core::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let seconds = self.0.div_euclid(MICROS_PER_SECOND);
+        let fraction = self.0.rem_euclid(MICROS_PER_SECOND);
+        let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+        // Days to a date of the proleptic Gregorian calendar, in 400-year eras from 0000-03-01.
+        let shifted = days + 719_468;
+        let era = shifted.div_euclid(146_097);
+        let day_of_era = shifted - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_index = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+        let month = if month_index < 10 {
+            month_index + 3
+        } else {
+            month_index - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction:06}Z",
+            second_of_day / 3_600,
+            second_of_day / 60 % 60,
+            second_of_day % 60
+        )
+    }
+}
+
 /// Why an event cannot be observed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HuntError {

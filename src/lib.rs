@@ -64,8 +64,8 @@ pub use domain::{DomainError, SuffixKind, MAX_LABEL_LEN, MAX_NAME_LEN, PROVIDER_
 pub use features::{features, Features, NGRAMS_SHA256};
 pub use hunt::{
     ClientReport, ClientSlot, ClientTerm, Event, EvidenceName, HuntError, HuntModel,
-    HuntOperatingPoint, Hunter, Observation, Rcode, Settings, Signal, Signals, Stats, TermKind,
-    EVIDENCE_NAMES, EVIDENCE_NAME_BYTES, FAST_SECONDS, HUNT_MODEL, MAX_CLIENT_LEN,
+    HuntOperatingPoint, Hunter, Observation, Rcode, Rfc3339, Settings, Signal, Signals, Stats,
+    TermKind, EVIDENCE_NAMES, EVIDENCE_NAME_BYTES, FAST_SECONDS, HUNT_MODEL, MAX_CLIENT_LEN,
     NAME_LOG_ODDS_CLAMP, SET_SIZE, SIGNAL_COUNT, TERM_COUNT,
 };
 pub use model::{

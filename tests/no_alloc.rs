@@ -75,7 +75,9 @@ fn scoring_allocates_nothing() {
 fn hunting_allocates_nothing() {
     // Storage and names are made before counting: the detector itself must add nothing.
     let mut slots = [ClientSlot::EMPTY; 16];
-    let names: Vec<String> = (0..40).map(|i| format!("{}qzxkvbwj{i}.com", "p".repeat(i % 7))).collect();
+    let names: Vec<String> = (0..40)
+        .map(|i| format!("{}qzxkvbwj{i}.com", "p".repeat(i % 7)))
+        .collect();
     let clients: Vec<String> = (0..20).map(|i| format!("10.0.0.{i}")).collect();
     let before = allocations();
     let mut hunter = Hunter::new(&mut slots[..], Settings::default());
@@ -98,7 +100,10 @@ fn hunting_allocates_nothing() {
     }
     let allocations = allocations() - before;
     assert!(sum.is_finite() && alerts <= names.len());
-    assert!(hunter.stats().evicted > 0, "20 clients in 16 slots take turns");
+    assert!(
+        hunter.stats().evicted > 0,
+        "20 clients in 16 slots take turns"
+    );
     assert_eq!(allocations, 0, "the detector allocated {allocations} times");
 }
 

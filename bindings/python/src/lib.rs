@@ -8,8 +8,9 @@
 #![deny(missing_docs)]
 
 use dga_classifier::{
-    classify as classify_host, features as label_features, Classification as Scored, DomainError,
-    Feature, OperatingPoint, SuffixKind, Verdict, FEATURE_COUNT, MODEL,
+    classify as classify_host, features as label_features, Classification as Scored, ClientReport,
+    ClientSlot, DomainError, Event, Feature, OperatingPoint, Rcode, Rfc3339, Settings, SuffixKind,
+    Verdict, FEATURE_COUNT, HUNT_MODEL, MODEL,
 };
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -468,15 +469,222 @@ fn columns_to_numpy<'py>(
     Ok(out)
 }
 
+/// The per-client detector's model: `name`, `window_seconds`, `threshold`,
+/// `threshold_false_alarm_rate`, `operating_points` (threshold by false alarms per client-day)
+/// and `weights` (by signal).
+#[pyfunction]
+fn hunt_model(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("name", HUNT_MODEL.name)?;
+    out.set_item("window_seconds", HUNT_MODEL.window_seconds)?;
+    out.set_item("threshold", HUNT_MODEL.threshold)?;
+    out.set_item(
+        "threshold_false_alarm_rate",
+        HUNT_MODEL.threshold_false_alarm_rate,
+    )?;
+    let points = PyDict::new(py);
+    for p in HUNT_MODEL.operating_points {
+        points.set_item(p.false_alarms_per_client_day, p.threshold)?;
+    }
+    out.set_item("operating_points", points)?;
+    let weights = PyDict::new(py);
+    for (signal, weight) in HUNT_MODEL.weights {
+        weights.set_item(signal.name(), weight)?;
+    }
+    out.set_item("weights", weights)?;
+    Ok(out)
+}
+
+/// The per-client detector: DNS events in log order, alerts out as dicts with the fields of
+/// `dga-hunt`'s JSON lines.
+#[pyclass(module = "dga_classifier")]
+struct Hunter {
+    inner: dga_classifier::Hunter<Box<[ClientSlot]>>,
+    false_alarms: f64,
+}
+
+#[pymethods]
+impl Hunter {
+    #[new]
+    #[pyo3(signature = (window_seconds=None, false_alarms=None, clients=65_536))]
+    fn new(
+        window_seconds: Option<u32>,
+        false_alarms: Option<f64>,
+        clients: usize,
+    ) -> PyResult<Self> {
+        let mut settings = Settings::default();
+        if let Some(seconds) = window_seconds {
+            if seconds == 0 {
+                return Err(PyValueError::new_err("window_seconds must be above 0"));
+            }
+            settings.window_seconds = seconds;
+        }
+        let rate = false_alarms.unwrap_or(HUNT_MODEL.threshold_false_alarm_rate);
+        let point = HUNT_MODEL.operating_point(rate).ok_or_else(|| {
+            let known: Vec<String> = HUNT_MODEL
+                .operating_points
+                .iter()
+                .map(|p| p.false_alarms_per_client_day.to_string())
+                .collect();
+            PyValueError::new_err(format!(
+                "the hunt model has no operating point for {rate} false alarms per client-day (it has {})",
+                known.join(", ")
+            ))
+        })?;
+        settings.threshold = point.threshold;
+        if clients < dga_classifier::SET_SIZE {
+            return Err(PyValueError::new_err(format!(
+                "clients must be at least {}",
+                dga_classifier::SET_SIZE
+            )));
+        }
+        let slots = vec![ClientSlot::EMPTY; clients].into_boxed_slice();
+        Ok(Hunter {
+            inner: dga_classifier::Hunter::new(slots, settings),
+            false_alarms: point.false_alarms_per_client_day,
+        })
+    }
+
+    /// Observes events in order: `times` in microseconds since the Unix epoch, then each
+    /// event's client, query and response code (a name such as `NXDOMAIN`, or a number), None
+    /// where the log has none. Returns the alerts raised, as dicts, and the rows that are not
+    /// events, as `(row, reason)` with `row` counted from `first_row`.
+    #[pyo3(signature = (times, clients, queries, rcodes, first_row=0))]
+    #[allow(clippy::type_complexity)]
+    fn observe<'py>(
+        &mut self,
+        py: Python<'py>,
+        times: Vec<Option<i64>>,
+        clients: Vec<Option<String>>,
+        queries: Vec<Option<String>>,
+        rcodes: Vec<Option<String>>,
+        first_row: u64,
+    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
+        let rows = times.len();
+        if [clients.len(), queries.len(), rcodes.len()] != [rows; 3] {
+            return Err(PyValueError::new_err(
+                "times, clients, queries and rcodes differ in length",
+            ));
+        }
+        let alerts = PyList::empty(py);
+        let errors = PyList::empty(py);
+        for (i, (((time, client), query), rcode)) in times
+            .iter()
+            .zip(&clients)
+            .zip(&queries)
+            .zip(&rcodes)
+            .enumerate()
+        {
+            let row = first_row + i as u64;
+            let rcode = match rcode.as_deref() {
+                None | Some("") => Ok(Rcode::Unanswered),
+                Some(code) if code.bytes().all(|b| b.is_ascii_digit()) => code
+                    .parse()
+                    .map(Rcode::from_code)
+                    .map_err(|_| format!("response code {code:?} is not a number")),
+                Some(name) => {
+                    Rcode::from_name(name).ok_or_else(|| format!("unknown response code {name:?}"))
+                }
+            };
+            let event = rcode.and_then(|rcode| {
+                let time = time.ok_or("no time")?;
+                let client = client.as_deref().ok_or("no client")?;
+                let query = query.as_deref().unwrap_or_default();
+                let event = Event {
+                    time,
+                    client,
+                    query,
+                    rcode,
+                };
+                self.inner.observe(&event).map_err(|e| e.to_string())
+            });
+            match event {
+                Ok(observed) if observed.alert => {
+                    let report = client.as_deref().and_then(|c| self.inner.client(c));
+                    if let Some(report) = report {
+                        alerts.append(alert(py, &report, self)?)?;
+                    }
+                }
+                Ok(_) => {}
+                Err(reason) => errors.append((row, reason))?,
+            }
+        }
+        Ok((alerts, errors))
+    }
+
+    /// Every client held: `client`, `events`, `failed`, `alerts`, `first_alert` (RFC 3339 or
+    /// None), `max_log_odds`, `log_odds` and its evidence `names`, as dicts.
+    fn clients<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for c in self.inner.clients() {
+            let row = PyDict::new(py);
+            row.set_item("client", c.client())?;
+            row.set_item("events", c.events())?;
+            row.set_item("failed", c.failed())?;
+            row.set_item("alerts", c.alerts())?;
+            row.set_item(
+                "first_alert",
+                c.first_alert().map(|t| Rfc3339(t).to_string()),
+            )?;
+            row.set_item("max_log_odds", c.max_log_odds())?;
+            row.set_item("log_odds", c.log_odds())?;
+            let names: Vec<&str> = c.names().map(|n| n.name).collect();
+            row.set_item("names", names)?;
+            out.append(row)?;
+        }
+        Ok(out)
+    }
+}
+
+/// An alert with `dga-hunt`'s fields.
+fn alert<'py>(
+    py: Python<'py>,
+    report: &ClientReport,
+    hunter: &Hunter,
+) -> PyResult<Bound<'py, PyDict>> {
+    let settings = hunter.inner.settings();
+    let out = PyDict::new(py);
+    out.set_item("client", report.client())?;
+    out.set_item("ts", Rfc3339(report.last_seen()).to_string())?;
+    out.set_item("log_odds", report.log_odds())?;
+    out.set_item("threshold", settings.threshold)?;
+    out.set_item("false_alarms_per_client_day", hunter.false_alarms)?;
+    out.set_item("window_seconds", settings.window_seconds)?;
+    out.set_item("model", settings.model.name)?;
+    let terms = PyList::empty(py);
+    for t in report.terms() {
+        let term = PyDict::new(py);
+        term.set_item("term", t.kind.name())?;
+        term.set_item("description", t.kind.description())?;
+        term.set_item("value", t.value)?;
+        term.set_item("contribution", t.contribution)?;
+        terms.append(term)?;
+    }
+    out.set_item("terms", terms)?;
+    let names = PyList::empty(py);
+    for n in report.names() {
+        let name = PyDict::new(py);
+        name.set_item("name", n.name)?;
+        name.set_item("cut", n.cut)?;
+        name.set_item("ts", Rfc3339(n.time).to_string())?;
+        name.set_item("contribution", n.contribution)?;
+        names.append(name)?;
+    }
+    out.set_item("names", names)?;
+    Ok(out)
+}
+
 /// The extension module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Classification>()?;
+    m.add_class::<Hunter>()?;
     m.add_class::<Term>()?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(classify_utf8, m)?)?;
     m.add_function(wrap_pyfunction!(classify_objects, m)?)?;
     m.add_function(wrap_pyfunction!(features, m)?)?;
     m.add_function(wrap_pyfunction!(model, m)?)?;
+    m.add_function(wrap_pyfunction!(hunt_model, m)?)?;
     Ok(())
 }

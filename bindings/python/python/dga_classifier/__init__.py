@@ -12,10 +12,24 @@ True
 
 ``classify_many`` scores a list, a NumPy or pandas column or a pyarrow array on every core and
 returns NumPy columns, with an ``error`` column where a name could not be scored.
+
+``hunt`` reads a DNS log's events (a pandas or pyarrow table with ``ts``, ``client``, ``query``
+and ``rcode`` columns) and says which clients look infected, and why:
+
+>>> names = ["xjwqpzkvbrtmhq.com", "qpwzkvhrtbmsxl.com", "kvzqpwhxrtbmjq.com", "zmqkvhwprtbxjq.com"]
+>>> log = {"ts": [1.0 * i for i in range(12)], "client": ["10.0.0.7"] * 12,
+...        "query": [f"{i}{names[i % 4]}" for i in range(12)], "rcode": ["NXDOMAIN"] * 12}
+>>> result = dga_classifier.hunt(log)
+>>> [a["client"] for a in result.alerts]
+['10.0.0.7']
+>>> a = result.alerts[0]
+>>> a["log_odds"] == sum(t["contribution"] for t in a["terms"])
+True
 """
 
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -24,14 +38,18 @@ from ._errors import DomainError
 from ._native import Classification, Term, classify, features
 
 __all__ = [
+    "HUNT_MODEL",
     "MODEL",
     "Classification",
     "DomainError",
+    "Hunt",
+    "HuntModel",
     "Model",
     "Term",
     "classify",
     "classify_many",
     "features",
+    "hunt",
 ]
 
 
@@ -109,3 +127,157 @@ def _classify_arrow(array: Any, fpr: Optional[float]) -> Dict[str, np.ndarray]:
         np.ascontiguousarray(valid, dtype=bool),
         fpr,
     )
+
+
+@dataclass(frozen=True)
+class HuntModel:
+    """The per-client detector's model compiled into the extension."""
+
+    name: str
+    """Its name (``hunt-2026``)."""
+    window_seconds: int
+    """How long a failed look-up counts as evidence, by default."""
+    threshold: float
+    """The default alert threshold on a client's log-odds."""
+    threshold_false_alarm_rate: float
+    """The false alarms per healthy client-day that threshold was set for."""
+    operating_points: Dict[float, float]
+    """Thresholds by the false alarms per healthy client-day they were set for."""
+    weights: Dict[str, float]
+    """What each signal of a name adds to its client's log-odds, per unit."""
+
+
+HUNT_MODEL = HuntModel(**_native.hunt_model())
+
+
+@dataclass(frozen=True)
+class Hunt:
+    """What ``hunt`` found."""
+
+    alerts: List[Dict[str, Any]]
+    """Each alert as ``dga-hunt`` writes it: ``client``, ``ts`` (RFC 3339), ``log_odds``,
+    ``threshold``, ``false_alarms_per_client_day``, ``window_seconds``, ``model``, ``terms``
+    (``term``, ``description``, ``value``, ``contribution``; they sum to ``log_odds``) and
+    ``names`` (``name``, ``cut``, ``ts``, ``contribution``), in the order they were raised."""
+    errors: List[Tuple[int, str]]
+    """The rows that are not events: ``(row, reason)``, rows counted from 0."""
+    clients: List[Dict[str, Any]]
+    """Every client held at the end: ``client``, ``events``, ``failed``, ``alerts``,
+    ``first_alert``, ``max_log_odds``, ``log_odds``, ``names``."""
+
+
+#: Rows handed to the extension at a time.
+_HUNT_BATCH = 65_536
+
+
+def hunt(
+    table: Any,
+    window_seconds: Optional[int] = None,
+    false_alarms: Optional[float] = None,
+    clients: int = 65_536,
+) -> Hunt:
+    """Finds the clients of a DNS log that a DGA infected, as ``dga-hunt`` does.
+
+    ``table``: a pandas DataFrame, a pyarrow Table or RecordBatch, or a dict of sequences, with
+    the columns ``ts`` (datetimes, Unix seconds as numbers, or RFC 3339 strings), ``client``,
+    ``query`` and ``rcode`` (names such as ``NXDOMAIN``, or numbers), in log order.
+    ``window_seconds``: how long a failed look-up counts as evidence (default: the model's).
+    ``false_alarms``: the alert threshold's false alarms per healthy client-day, a key of
+    ``HUNT_MODEL.operating_points`` (default: the model's). ``clients``: how many are held at
+    once (about 1.8 KB each). A row that is not an event (no time or client, an unknown response
+    code) does not stop the hunt: ``errors`` says which and why.
+    """
+    columns = _hunt_columns(table)
+    times = _micros(columns["ts"])
+    hunter = _native.Hunter(window_seconds, false_alarms, clients)
+    alerts: List[Dict[str, Any]] = []
+    errors: List[Tuple[int, str]] = []
+    for start in range(0, len(times), _HUNT_BATCH):
+        end = start + _HUNT_BATCH
+        found, bad = hunter.observe(
+            times[start:end],
+            _texts(columns["client"][start:end]),
+            _texts(columns["query"][start:end]),
+            _texts(columns["rcode"][start:end]),
+            start,
+        )
+        alerts.extend(found)
+        errors.extend(bad)
+    return Hunt(alerts, errors, hunter.clients())
+
+
+def _hunt_columns(table: Any) -> Dict[str, np.ndarray]:
+    """The four columns of ``table`` as NumPy arrays."""
+    wanted = ("ts", "client", "query", "rcode")
+    module = type(table).__module__.split(".")[0]
+    names = list(table.column_names) if module == "pyarrow" else list(table.keys())
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise ValueError(f"the table has no {', '.join(missing)} column (it has {', '.join(map(str, names))})")
+    out: Dict[str, np.ndarray] = {}
+    for name in wanted:
+        column = table[name]
+        if module == "pyarrow":
+            out[name] = column.to_numpy(zero_copy_only=False)
+        elif module == "pandas" and getattr(getattr(column, "dt", None), "tz", None) is not None:
+            out[name] = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+        elif module == "pandas":
+            out[name] = column.to_numpy()
+        else:
+            out[name] = np.asarray(column)
+    return out
+
+
+def _micros(values: np.ndarray) -> List[Optional[int]]:
+    """Times as microseconds since the Unix epoch; None where there is none."""
+    if values.dtype.kind == "M":
+        micros = values.astype("datetime64[us]")
+        return [None if np.isnat(t) else int(t.astype(np.int64)) for t in micros]
+    if values.dtype.kind == "f":
+        return [None if np.isnan(t) else int(round(float(t) * 1_000_000)) for t in values]
+    if values.dtype.kind in "iu":
+        return [int(t) * 1_000_000 for t in values]
+    return [_text_micros(t) for t in values]
+
+
+def _text_micros(value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return _datetime_micros(moment)
+    text = str(value).strip()
+    try:
+        return int(round(float(text) * 1_000_000))
+    except ValueError:
+        pass
+    # RFC 3339 as Python 3.9 reads it: "+00:00" for "Z", a colon in "+0000".
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    elif len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return _datetime_micros(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+
+
+def _datetime_micros(moment: datetime) -> int:
+    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _texts(values: Iterable[Any]) -> List[Optional[str]]:
+    """Strings or None; numbers (response codes) as their decimal text."""
+    out: List[Optional[str]] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            out.append(None)
+        elif isinstance(value, (bytes, bytearray)):
+            out.append(value.decode("utf-8", "replace"))
+        elif isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()):
+            out.append(str(int(value)))
+        else:
+            out.append(str(value))
+    return out

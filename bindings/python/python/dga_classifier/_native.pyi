@@ -1,16 +1,18 @@
 """Types of the extension module; the package re-exports what users call."""
 
-from typing import Any, Dict, List, Optional, final
+from typing import Any, Dict, List, Optional, Tuple, final
 
 import numpy as np
 
 __all__ = [
     "Classification",
+    "Hunter",
     "Term",
     "classify",
     "classify_objects",
     "classify_utf8",
     "features",
+    "hunt_model",
     "model",
 ]
 
@@ -76,3 +78,21 @@ def classify_utf8(
     data: bytes, offsets: np.ndarray, valid: np.ndarray, fpr: Optional[float] = None
 ) -> Dict[str, np.ndarray]: ...
 def classify_objects(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarray]: ...
+def hunt_model() -> Dict[str, Any]: ...
+
+@final
+class Hunter:
+    """The per-client detector: DNS events in log order, alerts out as dicts."""
+
+    def __new__(
+        cls, window_seconds: Optional[int] = None, false_alarms: Optional[float] = None, clients: int = 65536
+    ) -> "Hunter": ...
+    def observe(
+        self,
+        times: List[Optional[int]],
+        clients: List[Optional[str]],
+        queries: List[Optional[str]],
+        rcodes: List[Optional[str]],
+        first_row: int = 0,
+    ) -> Tuple[List[Dict[str, Any]], List[Tuple[int, str]]]: ...
+    def clients(self) -> List[Dict[str, Any]]: ...
