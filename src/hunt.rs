@@ -181,8 +181,9 @@ pub enum Signal {
     /// The name's top-level domain is no public one (`nas.lan`, `dc01.corp.local`,
     /// `printer.home.arpa`): a local name, which nobody can register either.
     LocalName,
-    /// 1 when the name resolved, within [`FAST_SECONDS`] of a registrable name that failed: what
-    /// a DGA's search ends with, and also where a person's typo is put right.
+    /// 1 when the name resolved, within [`FAST_SECONDS`] of a registrable name that failed, with
+    /// its suffix and a label as long within 2 bytes: what a DGA's search ends with, and also
+    /// where a person's typo is put right.
     Resolved,
     /// The name model's log-odds for the name's scored label, clamped to ±20. Zero for the
     /// single-label, reverse and local names, as for the signals below.
@@ -899,7 +900,11 @@ fn name_signals(
         }
     }
     let signals = Signals(values);
-    if slot.failed_before(key) {
+    // A name that resolved says something only when it is like the one that failed before it,
+    // as the name a DGA's search ends with is: a page's other names are not.
+    let like_the_failure =
+        signals.get(Signal::SameSuffix) == 1.0 && signals.get(Signal::CloseLength) == 1.0;
+    if (resolved && !like_the_failure) || slot.failed_before(key) {
         return Some((signals, None));
     }
     if registrable && !resolved {
