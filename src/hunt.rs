@@ -443,7 +443,7 @@ struct Previous {
 }
 
 /// Room for one client in a [`Hunter`]. Make storage with `[ClientSlot::EMPTY; N]` or
-/// `vec![ClientSlot::EMPTY; n]`; each takes about 1.8 KB.
+/// `vec![ClientSlot::EMPTY; n]`; each takes 1,976 bytes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientSlot {
     used: bool,

@@ -33,7 +33,9 @@
 //! ```
 //!
 //! [`features`] and [`score`] work on one label, as the original did; [`classify`] takes a full
-//! host name.
+//! host name. [`Hunter`] follows the clients of a DNS log: fed each look-up in order, it keeps
+//! every client's never-seen failed names as evidence and says, with the names and terms that
+//! sum to its log-odds, when a client looks infected, in storage the caller gives it.
 //!
 //! # Speed and size
 //!

@@ -337,6 +337,12 @@ fn response_codes_by_number_and_name() {
 }
 
 #[test]
+fn a_client_slot_is_the_size_the_docs_give() {
+    // docs/hunting.md and `dga-hunt --help` give memory per client from this.
+    assert_eq!(std::mem::size_of::<ClientSlot>(), 1_976);
+}
+
+#[test]
 fn the_compiled_in_model_is_coherent() {
     assert_eq!(HUNT_MODEL.name_model, dga_classifier::MODEL.name);
     assert_eq!(HUNT_MODEL.weights.map(|(s, _)| s), Signal::ALL);

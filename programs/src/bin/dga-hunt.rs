@@ -33,7 +33,7 @@ alert to stdout as it happens, and a table of alerted clients to stderr at the e
   --window SECONDS      how long a failed look-up counts as evidence (default: the model's)
   --false-alarms RATE   the alert threshold set for this many false alarms per healthy
                         client-day: one of the model's operating points (default: the model's)
-  --clients N           clients held at once (default 65536, about 1.8 KB each); beyond, the
+  --clients N           clients held at once (default 65536, about 2 KB each); beyond, the
                         longest idle of a set of 8 gives way
   --summary FILE        also write a CSV row for every client held at the end
   --help, -h            this text

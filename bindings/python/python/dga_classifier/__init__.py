@@ -184,7 +184,7 @@ def hunt(
     ``window_seconds``: how long a failed look-up counts as evidence (default: the model's).
     ``false_alarms``: the alert threshold's false alarms per healthy client-day, a key of
     ``HUNT_MODEL.operating_points`` (default: the model's). ``clients``: how many are held at
-    once (about 1.8 KB each). A row that is not an event (no time or client, an unknown response
+    once (about 2 KB each). A row that is not an event (no time or client, an unknown response
     code) does not stop the hunt: ``errors`` says which and why.
     """
     columns = _hunt_columns(table)
