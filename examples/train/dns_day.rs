@@ -31,7 +31,7 @@ use std::path::Path;
 /// Midnight UTC of 2026-07-24, the resolver list's date, in microseconds since the Unix epoch.
 pub const DAY_START: i64 = 1_784_851_200 * MICROS;
 const MICROS: i64 = 1_000_000;
-const DAY: i64 = 86_400 * MICROS;
+pub const DAY: i64 = 86_400 * MICROS;
 const HOUR: i64 = 3_600 * MICROS;
 const MINUTE: i64 = 60 * MICROS;
 
@@ -122,15 +122,26 @@ pub struct DayEvent {
     pub dga: bool,
 }
 
-/// A simulated day: its clients (address and kind) and its events in time order.
+/// Simulated days: their clients (address and kind) and their events in time order, from
+/// [`DAY_START`] on.
 pub struct Day {
     pub clients: Vec<(String, ClientKind)>,
     pub events: Vec<DayEvent>,
+    /// How many days the events span.
+    pub days: usize,
 }
 
-/// Simulates the day of `seed`: `healthy` healthy clients, the real sample, and one noisy and
-/// one quiet client for each family of `infected` (indices into `sources.families`).
-pub fn simulate(sources: &Sources, seed: u64, healthy: usize, infected: &[usize]) -> Day {
+/// Simulates `days` days from the seed `seed`: `healthy` healthy clients, the real sample (once
+/// a day), and one noisy and one quiet client for each family of `infected` (indices into
+/// `sources.families`). A client is the same machine every day, and an infected one goes on
+/// down its family's list where it left off.
+pub fn simulate(
+    sources: &Sources,
+    seed: u64,
+    healthy: usize,
+    infected: &[usize],
+    days: usize,
+) -> Day {
     let mut rng = Rng(seed);
     let mut clients = Vec::new();
     let mut events = Vec::new();
@@ -150,100 +161,121 @@ pub fn simulate(sources: &Sources, seed: u64, healthy: usize, infected: &[usize]
     for (index, &kind) in clients.iter().enumerate() {
         let client = addresses.len() as u32;
         addresses.push((address(index), kind));
-        let active = healthy_day(sources, &mut rng, client, &mut events);
-        match kind {
-            ClientKind::Noisy(family) | ClientKind::Quiet(family) => {
-                let names = &sources.families[family].1;
-                let mut next = offsets[family];
-                let mut take = || {
-                    let name = names[next % names.len()].clone();
-                    next += 1;
-                    name
-                };
-                let noisy = matches!(kind, ClientKind::Noisy(_));
-                let mut time = active.0 + rng.below_i64(HOUR);
-                while time < active.1 {
-                    if noisy {
-                        for _ in 0..rng.range(10, 100) {
-                            let rcode = if rng.chance(0.01) {
-                                Rcode::NoError
-                            } else {
-                                Rcode::NxDomain
-                            };
-                            events.push(DayEvent {
-                                time,
-                                client,
-                                query: take(),
-                                rcode,
-                                dga: true,
-                            });
-                            time += rng.range_i64(300_000, 2 * MICROS);
+        let first_name = match kind {
+            ClientKind::Noisy(family) | ClientKind::Quiet(family) => offsets[family],
+            _ => 0,
+        };
+        let mut next = first_name;
+        for day in 0..days {
+            let active = healthy_day(
+                sources,
+                &mut rng,
+                client,
+                &mut events,
+                DAY_START + day as i64 * DAY,
+            );
+            match kind {
+                ClientKind::Noisy(family) | ClientKind::Quiet(family) => {
+                    let names = &sources.families[family].1;
+                    let mut take = || {
+                        let name = names[next % names.len()].clone();
+                        next += 1;
+                        name
+                    };
+                    let noisy = matches!(kind, ClientKind::Noisy(_));
+                    let mut push = |time, rcode| {
+                        let query = take();
+                        events.push(DayEvent {
+                            time,
+                            client,
+                            query,
+                            rcode,
+                            dga: true,
+                        });
+                    };
+                    let mut time = active.0 + rng.below_i64(HOUR);
+                    while time < active.1 {
+                        if noisy {
+                            for _ in 0..rng.range(10, 100) {
+                                let found = rng.chance(0.01);
+                                push(
+                                    time,
+                                    if found {
+                                        Rcode::NoError
+                                    } else {
+                                        Rcode::NxDomain
+                                    },
+                                );
+                                time += rng.range_i64(300_000, 2 * MICROS);
+                            }
+                            time += rng.range_i64(5 * MINUTE, 60 * MINUTE);
+                        } else {
+                            let failures = rng.geometric(0.35).min(30);
+                            for attempt in 0..=failures {
+                                let found = attempt == failures;
+                                push(
+                                    time,
+                                    if found {
+                                        Rcode::NoError
+                                    } else {
+                                        Rcode::NxDomain
+                                    },
+                                );
+                                time += rng.range_i64(MICROS, 10 * MICROS);
+                            }
+                            time += rng.range_i64(HOUR, 6 * HOUR);
                         }
-                        time += rng.range_i64(5 * MINUTE, 60 * MINUTE);
-                    } else {
-                        let failures = rng.geometric(0.35).min(30);
-                        for attempt in 0..=failures {
-                            let rcode = if attempt == failures {
-                                Rcode::NoError
-                            } else {
-                                Rcode::NxDomain
-                            };
-                            events.push(DayEvent {
-                                time,
-                                client,
-                                query: take(),
-                                rcode,
-                                dga: true,
-                            });
-                            time += rng.range_i64(MICROS, 10 * MICROS);
-                        }
-                        time += rng.range_i64(HOUR, 6 * HOUR);
                     }
                 }
+                ClientKind::Healthy | ClientKind::Background => {}
             }
-            ClientKind::Healthy | ClientKind::Background => {}
         }
     }
-    let shift = DAY_START + rng.range_i64(8 * HOUR, 16 * HOUR);
     let mut background_clients = std::collections::HashMap::new();
-    for (time, client, query, rcode) in &sources.background {
-        let id = *background_clients
-            .entry(client.as_str())
-            .or_insert_with(|| {
-                addresses.push((client.clone(), ClientKind::Background));
-                addresses.len() as u32 - 1
+    for day in 0..days {
+        let shift = DAY_START + day as i64 * DAY + rng.range_i64(8 * HOUR, 16 * HOUR);
+        for (time, client, query, rcode) in &sources.background {
+            let id = *background_clients
+                .entry(client.as_str())
+                .or_insert_with(|| {
+                    addresses.push((client.clone(), ClientKind::Background));
+                    addresses.len() as u32 - 1
+                });
+            events.push(DayEvent {
+                time: shift + time,
+                client: id,
+                query: query.clone(),
+                rcode: *rcode,
+                dga: false,
             });
-        events.push(DayEvent {
-            time: shift + time,
-            client: id,
-            query: query.clone(),
-            rcode: *rcode,
-            dga: false,
-        });
+        }
     }
     // Stable: a client's events at one time stay in the order they were made.
     events.sort_by_key(|e| e.time);
     Day {
         clients: addresses,
         events,
+        days,
     }
 }
 
-/// A healthy machine's day of look-ups, pushed to `events`; returns its active span.
+/// A healthy machine's look-ups on the day from `midnight`, pushed to `events`; returns its
+/// active span.
 fn healthy_day(
     sources: &Sources,
     rng: &mut Rng,
     client: u32,
     events: &mut Vec<DayEvent>,
+    midnight: i64,
 ) -> (i64, i64) {
     let always_on = rng.chance(0.1);
     let start = if always_on {
-        DAY_START
+        midnight
     } else {
-        DAY_START + rng.range_i64(6 * HOUR, 10 * HOUR)
+        midnight + rng.range_i64(6 * HOUR, 10 * HOUR)
     };
     let end = if always_on {
-        DAY_START + DAY
+        midnight + DAY
     } else {
         start + rng.range_i64(8 * HOUR, 12 * HOUR)
     };

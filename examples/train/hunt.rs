@@ -1,16 +1,18 @@
 //! `--hunt`: trains the per-client detector's model (`model/hunt.toml`) on simulated DNS days
 //! (`dns_day.rs`) and measures it per family, leave-one-family-out too.
 //!
-//! Days of three kinds, each with 1,000 healthy clients, the real 2018 sample and a noisy and a
-//! quiet client per family, from seeds that follow `--seed`:
+//! Runs of three days (the same machines day after day), of three kinds, each with 1,000 healthy
+//! clients, the real 2018 sample and a noisy and a quiet client per family, from seeds that
+//! follow `--seed`:
 //! - training days: the never-seen failed names of every client are the rows of a ridge logistic
 //!   regression over the signals (a family's names positive, each family an equal share of their
 //!   weight; healthy clients' failures negative, as much weight in all), whose log-odds is each
 //!   name's log-likelihood ratio, infected against healthy;
 //! - calibration days: each healthy client-day's highest log-odds under that model sets the
 //!   thresholds, the lowest that at most the stated share of them reach;
-//! - evaluation days: what is reported, per family: infected clients alerted, DGA look-ups
-//!   before the alert, and healthy client-days alerted per 1,000.
+//! - evaluation days: what is reported, per family: infected clients alerted within their three
+//!   days, DGA look-ups before the alert, and healthy client-days alerted per 1,000, beside two
+//!   rules a SOC writes first.
 
 use crate::dns_day::{self, ClientKind, Day, Sources};
 use crate::trainer::fit_ridge;
@@ -26,9 +28,11 @@ use std::path::{Path, PathBuf};
 const FALSE_ALARM_RATES: [f64; 2] = [0.01, 0.001];
 const WINDOW_SECONDS: u32 = 86_400;
 const HEALTHY_CLIENTS: usize = 1_000;
-const TRAINING_DAYS: u64 = 2;
-const CALIBRATION_DAYS: u64 = 8;
-const EVALUATION_DAYS: u64 = 4;
+/// Days a simulated run spans: the same machines, day after day.
+const RUN_DAYS: usize = 3;
+const TRAINING_RUNS: u64 = 1;
+const CALIBRATION_RUNS: u64 = 3;
+const EVALUATION_RUNS: u64 = 2;
 const LAMBDA: f64 = 1e-4;
 
 /// What `--hunt` is given.
@@ -40,6 +44,17 @@ pub struct HuntArgs<'a> {
     pub seed: u64,
     pub write_day: Option<&'a Path>,
     pub command: String,
+}
+
+/// How a client fared over a run.
+#[derive(Clone)]
+struct ClientOutcome {
+    /// Its highest log-odds each day.
+    daily_highest: Vec<f64>,
+    /// The DGA look-ups it had made when first alerted; `None` when never alerted.
+    alerted_after: Option<usize>,
+    /// The DGA look-ups it made in all.
+    dga_lookups: usize,
 }
 
 /// A day with what the detector needs of it replayed: the events that can change a client's
@@ -68,9 +83,8 @@ impl Replay {
         Replay { day, day_events }
     }
 
-    /// Runs `model` at `threshold` over the day: per client, the highest log-odds, the DGA
-    /// look-ups made up to the first alert (`None` when never alerted), and all day.
-    fn run(&self, model: HuntModel, threshold: f64) -> Vec<(f64, Option<usize>, usize)> {
+    /// Runs `model` at `threshold` over the run: how each client fared.
+    fn run(&self, model: HuntModel, threshold: f64) -> Vec<ClientOutcome> {
         let mut slots = vec![ClientSlot::EMPTY; 4 * self.day.clients.len().next_power_of_two()];
         let settings = Settings {
             model,
@@ -78,31 +92,35 @@ impl Replay {
             threshold,
         };
         let mut hunter = Hunter::new(&mut slots[..], settings);
-        let mut outcome = vec![(0.0_f64, None); self.day.clients.len()];
-        let mut dga_lookups = vec![0; self.day.clients.len()];
+        let mut outcome = vec![
+            ClientOutcome {
+                daily_highest: vec![0.0; self.day.days],
+                alerted_after: None,
+                dga_lookups: 0,
+            };
+            self.day.clients.len()
+        ];
         for e in &self.day.events {
-            let client = e.client as usize;
-            dga_lookups[client] += usize::from(e.dga);
+            let client = &mut outcome[e.client as usize];
+            client.dga_lookups += usize::from(e.dga);
             let event = Event {
                 time: e.time,
-                client: &self.day.clients[client].0,
+                client: &self.day.clients[e.client as usize].0,
                 query: &e.query,
                 rcode: e.rcode,
             };
             let Ok(observed) = hunter.observe(&event) else {
                 continue;
             };
-            let (highest, alerted) = &mut outcome[client];
-            *highest = highest.max(observed.log_odds);
-            if observed.alert && alerted.is_none() {
-                *alerted = Some(dga_lookups[client]);
+            let day = ((e.time - dns_day::DAY_START) / dns_day::DAY) as usize;
+            if let Some(highest) = client.daily_highest.get_mut(day) {
+                *highest = highest.max(observed.log_odds);
+            }
+            if observed.alert && client.alerted_after.is_none() {
+                client.alerted_after = Some(client.dga_lookups);
             }
         }
         outcome
-            .into_iter()
-            .zip(dga_lookups)
-            .map(|((highest, alerted), total)| (highest, alerted, total))
-            .collect()
     }
 
     /// Every never-seen failed name's signals, with the client's kind and whether the name is a
@@ -150,33 +168,30 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
     );
     let sources = Sources::load(&resolver_list, families, &background)?;
     let all: Vec<usize> = (0..sources.families.len()).collect();
-    let day = |k: u64| {
-        Replay::of(dns_day::simulate(
-            &sources,
-            args.seed + k,
-            HEALTHY_CLIENTS,
-            &all,
-        ))
-    };
+    let simulate =
+        |k: u64| dns_day::simulate(&sources, args.seed + k, HEALTHY_CLIENTS, &all, RUN_DAYS);
     if let Some(path) = args.write_day {
         let day = dns_day::simulate(
             &sources,
-            args.seed + TRAINING_DAYS + CALIBRATION_DAYS + 1,
+            args.seed + TRAINING_RUNS + CALIBRATION_RUNS + 1,
             HEALTHY_CLIENTS,
             &all,
+            1,
         );
         return write_day(&day, &sources, path);
     }
-    let training: Vec<Replay> = (1..=TRAINING_DAYS).map(day).collect();
-    let calibration: Vec<Replay> = (TRAINING_DAYS + 1..=TRAINING_DAYS + CALIBRATION_DAYS)
-        .map(day)
+    let training: Vec<Replay> = (1..=TRAINING_RUNS)
+        .map(|k| Replay::of(simulate(k)))
+        .collect();
+    let calibration: Vec<Replay> = (TRAINING_RUNS + 1..=TRAINING_RUNS + CALIBRATION_RUNS)
+        .map(|k| Replay::of(simulate(k)))
         .collect();
     // The rules a SOC writes first, measured on the evaluation days before they are cut down.
     let mut rules = [RuleOutcome::default(), RuleOutcome::default()];
-    let evaluation: Vec<Replay> = (TRAINING_DAYS + CALIBRATION_DAYS + 1
-        ..=TRAINING_DAYS + CALIBRATION_DAYS + EVALUATION_DAYS)
+    let evaluation: Vec<Replay> = (TRAINING_RUNS + CALIBRATION_RUNS + 1
+        ..=TRAINING_RUNS + CALIBRATION_RUNS + EVALUATION_RUNS)
         .map(|k| {
-            let day = dns_day::simulate(&sources, args.seed + k, HEALTHY_CLIENTS, &all);
+            let day = simulate(k);
             for (rule, outcome) in rules.iter_mut().zip(rule_alerts(&day)) {
                 rule.add(&day, &outcome);
             }
@@ -190,7 +205,7 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         .map(|r| r.day_events)
         .sum();
     println!(
-        "hunt: {} simulated days, {events} events",
+        "hunt: {} simulated runs of {RUN_DAYS} days, {events} events",
         training.len() + calibration.len() + evaluation.len()
     );
     let rows: Vec<_> = training.iter().flat_map(Replay::signals).collect();
@@ -220,7 +235,8 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         .iter()
         .flat_map(|r| &r.day.clients)
         .filter(|(_, kind)| matches!(kind, ClientKind::Healthy | ClientKind::Background))
-        .count();
+        .count()
+        * RUN_DAYS;
     println!("operating points (highest log-odds of {calibration_days} healthy calibration client-days):");
     for point in model.operating_points {
         println!(
@@ -228,8 +244,8 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
             point.false_alarms_per_client_day, point.threshold
         );
     }
-    println!("\nevaluation days at the default threshold ({} per client-day): trained on all families | leave-one-family-out", model.threshold_false_alarm_rate);
-    println!("(look-ups: the median of DGA look-ups before the alert; missed: the DGA look-ups each client never alerted made that day)");
+    println!("\nevaluation runs of {RUN_DAYS} days at the default threshold ({} per client-day): trained on all families | leave-one-family-out", model.threshold_false_alarm_rate);
+    println!("(look-ups: the median of DGA look-ups before the alert; missed: the DGA look-ups each client never alerted made in its {RUN_DAYS} days)");
     println!(
         "{:<20} {:>7} {:>7} {:>8} {:>8} | {:>7} {:>7} {:>8} {:>8}",
         "family", "noisy", "quiet", "look-ups", "missed", "noisy", "quiet", "look-ups", "missed"
@@ -401,7 +417,7 @@ fn with_thresholds(model: HuntModel, calibration: &[Replay]) -> HuntModel {
                 .filter(|((_, kind), _)| {
                     matches!(kind, ClientKind::Healthy | ClientKind::Background)
                 })
-                .map(|(_, (highest, _, _))| highest)
+                .flat_map(|(_, outcome)| outcome.daily_highest)
                 .collect::<Vec<f64>>()
         })
         .collect();
@@ -507,24 +523,33 @@ fn evaluate(days: &[Replay], model: HuntModel) -> Evaluation {
         background_alerted: 0,
     };
     for replay in days {
-        for ((_, kind), (_, alerted, total)) in replay
+        for ((_, kind), outcome) in replay
             .day
             .clients
             .iter()
             .zip(replay.run(model, model.threshold))
         {
+            // A healthy client-day is alerted when the client's log-odds reached the
+            // threshold that day, as the thresholds were set.
+            let days = outcome.daily_highest.len();
+            let alerted_days = outcome
+                .daily_highest
+                .iter()
+                .filter(|&&h| h >= model.threshold)
+                .count();
+            let infected = (outcome.alerted_after, outcome.dga_lookups);
             match *kind {
-                ClientKind::Noisy(f) => result.families[f].noisy.push((alerted, total)),
-                ClientKind::Quiet(f) => result.families[f].quiet.push((alerted, total)),
+                ClientKind::Noisy(f) => result.families[f].noisy.push(infected),
+                ClientKind::Quiet(f) => result.families[f].quiet.push(infected),
                 ClientKind::Healthy => {
-                    result.healthy_days += 1;
-                    result.healthy_alerted += usize::from(alerted.is_some());
+                    result.healthy_days += days;
+                    result.healthy_alerted += alerted_days;
                 }
                 ClientKind::Background => {
-                    result.healthy_days += 1;
-                    result.healthy_alerted += usize::from(alerted.is_some());
-                    result.background_days += 1;
-                    result.background_alerted += usize::from(alerted.is_some());
+                    result.healthy_days += days;
+                    result.healthy_alerted += alerted_days;
+                    result.background_days += days;
+                    result.background_alerted += alerted_days;
                 }
             }
         }
@@ -538,12 +563,16 @@ const RULES: [&str; 2] = [
     "baseline, the name model and a count (>= 3 distinct names flagged at its default point in 1 h)",
 ];
 
-/// For each client of `day`, the DGA look-ups it made up to its first alert (`None`: never) by
-/// each rule of [`RULES`].
-fn rule_alerts(day: &Day) -> [Vec<Option<usize>>; 2] {
+/// For each client of `day`, by each rule of [`RULES`]: the DGA look-ups it made up to its
+/// first alert (`None`: never), and on how many days the rule fired for it.
+fn rule_alerts(day: &Day) -> [Vec<(Option<usize>, usize)>; 2] {
     use std::collections::VecDeque;
     let clients = day.clients.len();
-    let mut outcome = [vec![None; clients], vec![None; clients]];
+    let mut first = [vec![None; clients], vec![None; clients]];
+    let mut fired_on: [Vec<Vec<bool>>; 2] = [
+        vec![vec![false; day.days]; clients],
+        vec![vec![false; day.days]; clients],
+    ];
     let mut recent: [Vec<VecDeque<(i64, &str)>>; 2] = [
         vec![VecDeque::new(); clients],
         vec![VecDeque::new(); clients],
@@ -554,6 +583,7 @@ fn rule_alerts(day: &Day) -> [Vec<Option<usize>>; 2] {
     let mut flagged: HashMap<&str, bool> = HashMap::new();
     for e in &day.events {
         let client = e.client as usize;
+        let today = ((e.time - dns_day::DAY_START) / dns_day::DAY) as usize;
         dga_lookups[client] += usize::from(e.dga);
         let hits = [
             e.rcode == Rcode::NxDomain,
@@ -563,7 +593,7 @@ fn rule_alerts(day: &Day) -> [Vec<Option<usize>>; 2] {
             }),
         ];
         for rule in 0..2 {
-            if !hits[rule] || outcome[rule][client].is_some() {
+            if !hits[rule] || fired_on[rule][client].get(today).is_none_or(|&fired| fired) {
                 continue;
             }
             let window = &mut recent[rule][client];
@@ -577,11 +607,18 @@ fn rule_alerts(day: &Day) -> [Vec<Option<usize>>; 2] {
             let distinct: std::collections::HashSet<&str> =
                 window.iter().map(|&(_, q)| q).collect();
             if distinct.len() >= needed[rule] {
-                outcome[rule][client] = Some(dga_lookups[client]);
+                fired_on[rule][client][today] = true;
+                first[rule][client].get_or_insert(dga_lookups[client]);
             }
         }
     }
-    outcome
+    [0, 1].map(|rule| {
+        first[rule]
+            .iter()
+            .zip(&fired_on[rule])
+            .map(|(&first, days)| (first, days.iter().filter(|&&d| d).count()))
+            .collect()
+    })
 }
 
 /// How a rule fared over the evaluation days.
@@ -594,11 +631,11 @@ struct RuleOutcome {
 }
 
 impl RuleOutcome {
-    fn add(&mut self, day: &Day, outcome: &[Option<usize>]) {
-        for ((_, kind), alerted) in day.clients.iter().zip(outcome) {
+    fn add(&mut self, day: &Day, outcome: &[(Option<usize>, usize)]) {
+        for ((_, kind), &(alerted, days_fired)) in day.clients.iter().zip(outcome) {
             if matches!(kind, ClientKind::Healthy | ClientKind::Background) {
-                self.healthy += 1;
-                self.healthy_alerted += usize::from(alerted.is_some());
+                self.healthy += day.days;
+                self.healthy_alerted += days_fired;
             } else {
                 self.infected += 1;
                 self.alerted.extend(alerted);
@@ -650,11 +687,13 @@ fn write_day(day: &Day, sources: &Sources, path: &Path) -> Result<(), String> {
 fn model_file(model: &HuntModel, command: &str) -> String {
     let mut file = format!(
         "# Written by `{command}`:\n\
-         # ridge logistic regression (lambda = {LAMBDA:e}) on the never-seen failed names of {TRAINING_DAYS} simulated days,\n\
-         # thresholds on the healthy client-days of {CALIBRATION_DAYS} more (examples/train/hunt.rs).\n\
+         # ridge logistic regression (lambda = {LAMBDA:e}) on the never-seen failed names of {training} simulated days,\n\
+         # thresholds on the healthy client-days of {calibration} more (examples/train/hunt.rs).\n\
          name = \"{}\"\nname_model = \"{}\"\nwindow_seconds = {}\nthreshold_false_alarm_rate = {}\n\n\
          # Each never-seen failed name adds the sum of these times its signals to its client's log-odds.\n[weights]\n",
         model.name, model.name_model, model.window_seconds, model.threshold_false_alarm_rate,
+        training = TRAINING_RUNS as usize * RUN_DAYS,
+        calibration = CALIBRATION_RUNS as usize * RUN_DAYS,
     );
     for (signal, weight) in model.weights {
         file.push_str(&format!("{} = {weight:?}\n", signal.name()));

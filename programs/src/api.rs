@@ -18,6 +18,28 @@ use serde_json::{json, Value};
 
 pub mod dns_log;
 
+/// A command-line program's `main`: `--help` or `-h` anywhere prints `usage`; otherwise `run`,
+/// whose count of bad input lines makes the exit code 0 or 1, and whose error is printed as
+/// `<program>: <error>` with exit code 2.
+pub fn command_line(
+    program: &str,
+    usage: &str,
+    run: impl FnOnce() -> Result<u64, String>,
+) -> std::process::ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{usage}");
+        return std::process::ExitCode::SUCCESS;
+    }
+    match run() {
+        Ok(0) => std::process::ExitCode::SUCCESS,
+        Ok(_) => std::process::ExitCode::from(1),
+        Err(message) => {
+            eprintln!("{program}: {message} ({program} --help for usage)");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 4096;
 

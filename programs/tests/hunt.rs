@@ -470,3 +470,18 @@ fn options_change_the_judgement() {
     let alerts = alerts(&output);
     assert_eq!(alerts[0]["threshold"].as_f64(), Some(loose.threshold));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    let mut child = support::spawn_program(HUNT, &[]);
+    // Nobody reads the alerts (`dga-hunt log | head -0`).
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().unwrap();
+    let log = csv(&morning());
+    let writer = std::thread::spawn(move || input.write_all(log.as_bytes()));
+    let output = child.wait_with_output().unwrap();
+    let _ = writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

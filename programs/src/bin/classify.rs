@@ -61,18 +61,7 @@ stdin. Blank lines and lines starting with # are skipped.
 Exit code: 0 all lines valid, 1 some invalid (reported on stderr), 2 usage or I/O error.";
 
 fn main() -> ExitCode {
-    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    match run() {
-        Ok(0) => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(1),
-        Err(message) => {
-            eprintln!("classify: {message} (classify --help for usage)");
-            ExitCode::from(2)
-        }
-    }
+    dga_api::command_line("classify", USAGE, run)
 }
 
 /// What the command line asks for.

@@ -52,18 +52,7 @@ struct Options {
 }
 
 fn main() -> ExitCode {
-    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    match run() {
-        Ok(0) => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(1),
-        Err(message) => {
-            eprintln!("dga-hunt: {message} (dga-hunt --help for usage)");
-            ExitCode::from(2)
-        }
-    }
+    dga_api::command_line("dga-hunt", USAGE, run)
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -213,8 +202,16 @@ fn run() -> Result<u64, String> {
                 Ok((alert, client)) => {
                     totals.events += 1;
                     if alert {
-                        if let Some(report) = hunter.client(&client) {
-                            write_alert(&mut out, &report, &options)?;
+                        let written = hunter
+                            .client(&client)
+                            .map_or(Ok(()), |report| write_alert(&mut out, &report, &options));
+                        match written {
+                            Ok(()) => {}
+                            // Whoever read the alerts has gone (`| head`): end quietly, as tools do.
+                            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                                return Ok(totals.bad_lines + bad_here)
+                            }
+                            Err(e) => return Err(format!("stdout: {e}")),
                         }
                     }
                 }
@@ -296,7 +293,7 @@ fn write_alert(
     out: &mut impl Write,
     report: &ClientReport,
     options: &Options,
-) -> Result<(), String> {
+) -> std::io::Result<()> {
     let alert = Alert {
         client: report.client(),
         ts: format_time(report.last_seen()),
@@ -325,10 +322,9 @@ fn write_alert(
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &alert).map_err(|e| format!("stdout: {e}"))?;
-    writeln!(out)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("stdout: {e}"))
+    serde_json::to_writer(&mut *out, &alert)?;
+    writeln!(out)?;
+    out.flush()
 }
 
 fn summarise<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>>(
