@@ -145,3 +145,12 @@ def test_spark_hunts_as_the_library_does(log, tmp_path):
     assert sorted(got, key=key) == sorted(expected, key=key)
     errors = pq.read_table(tmp_path / "alerts.errors.parquet").to_pylist()
     assert [e["error"] for e in errors] == ["no client"]
+
+
+def test_text_times_are_read_as_the_program_reads_them():
+    rows = infected_rows(1_700_000_000.0, "10.9.9.9", 20)
+    # Nanoseconds in the text: cut to the microsecond, as dga-hunt cuts them.
+    texts = [dict(r, ts=f"{int(r['ts'])}.123456789") for r in rows]
+    alert = dga_classifier.hunt(pd.DataFrame(texts)).alerts[0]
+    assert alert["names"] and all(n["ts"].endswith(".123456Z") for n in alert["names"])
+    assert alert["names"][0]["ts"].startswith("2023-11-14T22:13:2")

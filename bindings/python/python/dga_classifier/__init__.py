@@ -232,12 +232,20 @@ def _micros(values: np.ndarray) -> List[Optional[int]]:
     """Times as microseconds since the Unix epoch; None where there is none."""
     if values.dtype.kind == "M":
         micros = values.astype("datetime64[us]")
-        return [None if np.isnat(t) else int(t.astype(np.int64)) for t in micros]
+        return _with_none(micros.astype(np.int64), np.isnat(micros))
     if values.dtype.kind == "f":
-        return [None if np.isnan(t) else int(round(float(t) * 1_000_000)) for t in values]
+        missing = np.isnan(values)
+        return _with_none(np.round(np.where(missing, 0.0, values) * 1e6).astype(np.int64), missing)
     if values.dtype.kind in "iu":
         return [int(t) * 1_000_000 for t in values]
     return [_text_micros(t) for t in values]
+
+
+def _with_none(micros: np.ndarray, missing: np.ndarray) -> List[Optional[int]]:
+    out: List[Optional[int]] = micros.tolist()
+    for i in np.flatnonzero(missing):
+        out[i] = None
+    return out
 
 
 def _text_micros(value: Any) -> Optional[int]:
@@ -247,10 +255,13 @@ def _text_micros(value: Any) -> Optional[int]:
         moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
         return _datetime_micros(moment)
     text = str(value).strip()
-    try:
-        return int(round(float(text) * 1_000_000))
-    except ValueError:
-        pass
+    whole, _, fraction = text.partition(".")
+    if whole.lstrip("-").isdigit() and (fraction.isdigit() or not fraction):
+        # Decimal seconds read as dga-hunt reads them: to the microsecond, the rest cut.
+        micros = int((fraction + "000000")[:6])
+        return int(whole) * 1_000_000 + (-micros if whole.startswith("-") else micros)
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else int(round(float(value) * 1_000_000))
     # RFC 3339 as Python 3.9 reads it: "+00:00" for "Z", a colon in "+0000".
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
