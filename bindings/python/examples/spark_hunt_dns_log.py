@@ -43,19 +43,10 @@ ALERT_FIELDS = [
 def hunt_batches(batches: Iterator[pa.RecordBatch], window_seconds: Optional[int],
                  false_alarms: Optional[float], clients: int) -> Iterator[pa.RecordBatch]:
     """What each Spark task runs: one detector over its partition, in order; alerts out."""
-    hunter = dga_classifier._native.Hunter(window_seconds, false_alarms, clients)
+    hunter = dga_classifier.Hunter(window_seconds, false_alarms, clients)
     schema = pa.schema(ALERT_FIELDS)
-    seen = 0
     for batch in batches:
-        columns = dga_classifier._hunt_columns(batch)
-        alerts, errors = hunter.observe(
-            dga_classifier._micros(columns["ts"]),
-            dga_classifier._texts(columns["client"]),
-            dga_classifier._texts(columns["query"]),
-            dga_classifier._texts(columns["rcode"]),
-            seen,
-        )
-        seen += batch.num_rows
+        alerts, errors = hunter.observe(batch)
         rows = [{**a, "terms": json.dumps(a["terms"]), "names": json.dumps(a["names"]),
                  "error_row": None, "error": None} for a in alerts]
         rows += [{"error_row": row, "error": reason} for row, reason in errors]

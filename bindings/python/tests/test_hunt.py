@@ -154,3 +154,20 @@ def test_text_times_are_read_as_the_program_reads_them():
     alert = dga_classifier.hunt(pd.DataFrame(texts)).alerts[0]
     assert alert["names"] and all(n["ts"].endswith(".123456Z") for n in alert["names"])
     assert alert["names"][0]["ts"].startswith("2023-11-14T22:13:2")
+
+
+def test_a_log_in_pieces_gives_what_the_whole_gives(log):
+    whole = dga_classifier.hunt(log)
+    hunter = dga_classifier.Hunter()
+    alerts, errors = [], []
+    for start in range(0, len(log), 10_000):
+        found, bad = hunter.observe(log.iloc[start:start + 10_000])
+        alerts += found
+        errors += bad
+    assert alerts == whole.alerts and errors == whole.errors
+    assert hunter.clients() == whole.clients
+    # Rows are counted across the pieces.
+    broken = dga_classifier.Hunter()
+    broken.observe(log.iloc[:5])
+    assert broken.observe(pd.DataFrame([{"ts": 1.0, "client": None, "query": "a.com", "rcode": 3}]))[1] == [
+        (5, "no client")]

@@ -44,6 +44,7 @@ __all__ = [
     "DomainError",
     "Hunt",
     "HuntModel",
+    "Hunter",
     "Model",
     "Term",
     "classify",
@@ -170,6 +171,61 @@ class Hunt:
 _HUNT_BATCH = 65_536
 
 
+class Hunter:
+    """The per-client detector, fed a DNS log a table at a time: for logs read in pieces (a big
+    file in chunks, a stream, a Spark partition's Arrow batches). ``hunt`` is one call of it.
+
+    >>> import dga_classifier
+    >>> names = ["xjwqpzkvbrtmhq.com", "qpwzkvhrtbmsxl.com", "kvzqpwhxrtbmjq.com", "zmqkvhwprtbxjq.com"]
+    >>> hunter = dga_classifier.Hunter()
+    >>> for minute in range(3):  # a log read a minute at a time
+    ...     log = {"ts": [60.0 * minute + i for i in range(4)], "client": ["10.0.0.7"] * 4,
+    ...            "query": [f"{minute}{n}" for n in names], "rcode": ["NXDOMAIN"] * 4}
+    ...     alerts, errors = hunter.observe(log)
+    ...     print(minute, [a["client"] for a in alerts], errors)
+    0 ['10.0.0.7'] []
+    1 [] []
+    2 [] []
+    """
+
+    def __init__(
+        self, window_seconds: Optional[int] = None, false_alarms: Optional[float] = None, clients: int = 65_536
+    ) -> None:
+        """``window_seconds``: how long a failed look-up counts as evidence (default: the
+        model's). ``false_alarms``: the alert threshold's false alarms per healthy client-day, a
+        key of ``HUNT_MODEL.operating_points`` (default: the model's); ValueError for another.
+        ``clients``: how many are held at once (about 2 KB each)."""
+        self._native = _native.Hunter(window_seconds, false_alarms, clients)
+        self._rows = 0
+
+    def observe(self, table: Any) -> Tuple[List[Dict[str, Any]], List[Tuple[int, str]]]:
+        """Takes the next events, a table as ``hunt`` takes one, in log order after those
+        before. Returns the alerts they raised and the rows that are not events, ``(row,
+        reason)``, rows counted from the first table's first."""
+        columns = _hunt_columns(table)
+        times = _micros(columns["ts"])
+        alerts: List[Dict[str, Any]] = []
+        errors: List[Tuple[int, str]] = []
+        for start in range(0, len(times), _HUNT_BATCH):
+            end = start + _HUNT_BATCH
+            found, bad = self._native.observe(
+                times[start:end],
+                _texts(columns["client"][start:end]),
+                _texts(columns["query"][start:end]),
+                _texts(columns["rcode"][start:end]),
+                self._rows + start,
+            )
+            alerts.extend(found)
+            errors.extend(bad)
+        self._rows += len(times)
+        return alerts, errors
+
+    def clients(self) -> List[Dict[str, Any]]:
+        """Every client held: ``client``, ``events``, ``failed``, ``alerts``, ``first_alert``,
+        ``max_log_odds``, ``log_odds``, ``names``."""
+        return self._native.clients()
+
+
 def hunt(
     table: Any,
     window_seconds: Optional[int] = None,
@@ -181,28 +237,12 @@ def hunt(
     ``table``: a pandas DataFrame, a pyarrow Table or RecordBatch, or a dict of sequences, with
     the columns ``ts`` (datetimes, Unix seconds as numbers, or RFC 3339 strings), ``client``,
     ``query`` and ``rcode`` (names such as ``NXDOMAIN``, or numbers), in log order.
-    ``window_seconds``: how long a failed look-up counts as evidence (default: the model's).
-    ``false_alarms``: the alert threshold's false alarms per healthy client-day, a key of
-    ``HUNT_MODEL.operating_points`` (default: the model's). ``clients``: how many are held at
-    once (about 2 KB each). A row that is not an event (no time or client, an unknown response
-    code) does not stop the hunt: ``errors`` says which and why.
+    ``window_seconds``, ``false_alarms``, ``clients``: as ``Hunter`` takes them. A row that is
+    not an event (no time or client, an unknown response code) does not stop the hunt:
+    ``errors`` says which and why.
     """
-    columns = _hunt_columns(table)
-    times = _micros(columns["ts"])
-    hunter = _native.Hunter(window_seconds, false_alarms, clients)
-    alerts: List[Dict[str, Any]] = []
-    errors: List[Tuple[int, str]] = []
-    for start in range(0, len(times), _HUNT_BATCH):
-        end = start + _HUNT_BATCH
-        found, bad = hunter.observe(
-            times[start:end],
-            _texts(columns["client"][start:end]),
-            _texts(columns["query"][start:end]),
-            _texts(columns["rcode"][start:end]),
-            start,
-        )
-        alerts.extend(found)
-        errors.extend(bad)
+    hunter = Hunter(window_seconds, false_alarms, clients)
+    alerts, errors = hunter.observe(table)
     return Hunt(alerts, errors, hunter.clients())
 
 
