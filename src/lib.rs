@@ -39,8 +39,8 @@
 //!
 //! # Speed and size
 //!
-//! Criterion medians on a shared 2-core AMD EPYC (`cargo bench --bench scoring`; the README has
-//! the details and the noise):
+//! Criterion medians on a shared 2-core AMD EPYC (`cargo bench --bench scoring`;
+//! `docs/performance.md` has the details and the noise):
 //!
 //! | | `names-2026` (default) | original four features (`model/web2-dds.toml`) |
 //! |---|---|---|
