@@ -31,6 +31,15 @@ fn failed<'a>(time: i64, client: &'a str, query: &'a str) -> Event<'a> {
     }
 }
 
+fn resolved<'a>(time: i64, client: &'a str, query: &'a str) -> Event<'a> {
+    Event {
+        time,
+        client,
+        query,
+        rcode: Rcode::NoError,
+    }
+}
+
 #[test]
 fn a_burst_of_random_failures_alerts_and_says_why() {
     let mut slots = vec![ClientSlot::EMPTY; 64];
@@ -218,29 +227,17 @@ fn a_full_set_gives_way_to_a_new_client_by_idleness() {
     let mut hunter = Hunter::new(&mut slots[..], Settings::default());
     let clients: Vec<String> = (0..9).map(|i| format!("10.0.0.{i}")).collect();
     for (i, client) in clients.iter().enumerate().take(8) {
-        let event = Event {
-            time: i as i64,
-            client,
-            query: "example.com",
-            rcode: Rcode::NoError,
-        };
-        hunter.observe(&event).unwrap();
+        hunter
+            .observe(&resolved(i as i64, client, "example.com"))
+            .unwrap();
     }
     // Client 0 is seen again: client 1 is now the longest idle.
-    let again = Event {
-        time: 100,
-        client: &clients[0],
-        query: "example.com",
-        rcode: Rcode::NoError,
-    };
-    hunter.observe(&again).unwrap();
-    let new = Event {
-        time: 101,
-        client: &clients[8],
-        query: "example.com",
-        rcode: Rcode::NoError,
-    };
-    hunter.observe(&new).unwrap();
+    hunter
+        .observe(&resolved(100, &clients[0], "example.com"))
+        .unwrap();
+    hunter
+        .observe(&resolved(101, &clients[8], "example.com"))
+        .unwrap();
     assert_eq!(hunter.stats().evicted, 1);
     assert!(hunter.client(&clients[1]).is_none());
     assert_eq!(hunter.client(&clients[0]).unwrap().events(), 2);

@@ -183,8 +183,14 @@ pub fn simulate(
                         name
                     };
                     let noisy = matches!(kind, ClientKind::Noisy(_));
-                    let mut push = |time, rcode| {
+                    // A look-up of the next name, which resolved or did not.
+                    let mut push = |time, found: bool| {
                         let query = take();
+                        let rcode = if found {
+                            Rcode::NoError
+                        } else {
+                            Rcode::NxDomain
+                        };
                         events.push(DayEvent {
                             time,
                             client,
@@ -198,14 +204,7 @@ pub fn simulate(
                         if noisy {
                             for _ in 0..rng.range(10, 100) {
                                 let found = rng.chance(0.01);
-                                push(
-                                    time,
-                                    if found {
-                                        Rcode::NoError
-                                    } else {
-                                        Rcode::NxDomain
-                                    },
-                                );
+                                push(time, found);
                                 time += rng.range_i64(300_000, 2 * MICROS);
                             }
                             time += rng.range_i64(5 * MINUTE, 60 * MINUTE);
@@ -213,14 +212,7 @@ pub fn simulate(
                             let failures = rng.geometric(0.35).min(30);
                             for attempt in 0..=failures {
                                 let found = attempt == failures;
-                                push(
-                                    time,
-                                    if found {
-                                        Rcode::NoError
-                                    } else {
-                                        Rcode::NxDomain
-                                    },
-                                );
+                                push(time, found);
                                 time += rng.range_i64(MICROS, 10 * MICROS);
                             }
                             time += rng.range_i64(HOUR, 6 * HOUR);
