@@ -18,6 +18,78 @@ use serde_json::{json, Value};
 
 pub mod dns_log;
 
+/// A command line read the way Unix tools read theirs: `--name value` and `--name=value`, short
+/// flags (`-f value`), `-` alone as an argument (stdin), and `--` ending the options.
+pub struct Arguments {
+    rest: std::vec::IntoIter<String>,
+    only_arguments: bool,
+    /// The value given with `=` to the option just read.
+    inline: Option<String>,
+    /// The option just read, for messages.
+    option: String,
+}
+
+/// One item of a command line.
+pub enum Argument {
+    /// An option, by name (`--window`, `-f`); its value, if it takes one, comes from
+    /// [`Arguments::value`].
+    Option(String),
+    /// Anything else: a file, a name.
+    Plain(String),
+}
+
+impl Arguments {
+    /// The process's arguments, its name left out.
+    pub fn from_env() -> Arguments {
+        Arguments::new(std::env::args().skip(1).collect())
+    }
+
+    /// `arguments`, as a command line.
+    pub fn new(arguments: Vec<String>) -> Arguments {
+        Arguments {
+            rest: arguments.into_iter(),
+            only_arguments: false,
+            inline: None,
+            option: String::new(),
+        }
+    }
+
+    /// The next item; an error for an option given a value with `=` that its reader never took.
+    pub fn next_argument(&mut self) -> Result<Option<Argument>, String> {
+        if let Some(value) = self.inline.take() {
+            return Err(format!("{} takes no value, not {value:?}", self.option));
+        }
+        let Some(arg) = self.rest.next() else {
+            return Ok(None);
+        };
+        if self.only_arguments || arg == "-" || !arg.starts_with('-') {
+            return Ok(Some(Argument::Plain(arg)));
+        }
+        if arg == "--" {
+            self.only_arguments = true;
+            return self.next_argument();
+        }
+        let (option, inline) = match arg.split_once('=') {
+            Some((option, value)) if option.starts_with("--") => {
+                (option.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        self.inline = inline;
+        self.option.clone_from(&option);
+        Ok(Some(Argument::Option(option)))
+    }
+
+    /// The value of the option just read: after `=`, or the next argument. `what` says what it
+    /// should be, for the message when it is missing.
+    pub fn value(&mut self, what: &str) -> Result<String, String> {
+        self.inline
+            .take()
+            .or_else(|| self.rest.next())
+            .ok_or_else(|| format!("{} needs {what}", self.option))
+    }
+}
+
 /// A command-line program's `main`: `--help` or `-h` anywhere prints `usage`; otherwise `run`,
 /// whose count of bad input lines makes the exit code 0 or 1, and whose error is printed as
 /// `<program>: <error>` with exit code 2.

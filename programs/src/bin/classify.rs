@@ -77,25 +77,26 @@ fn parse_args() -> Result<Options, String> {
     let mut point = None;
     let mut sources = Vec::new();
     let mut domains = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
+    let mut args = api::Arguments::from_env();
+    while let Some(arg) = args.next_argument()? {
+        let flag = match arg {
+            api::Argument::Plain(domain) => {
+                domains.push(domain);
+                continue;
+            }
+            api::Argument::Option(flag) => flag,
+        };
+        match flag.as_str() {
             "--format" => {
-                format = match args.next().as_deref() {
-                    Some("csv") => Format::Csv,
-                    Some("jsonl") => Format::JsonLines,
+                format = match args.value("csv or jsonl")?.as_str() {
+                    "csv" => Format::Csv,
+                    "jsonl" => Format::JsonLines,
                     other => return Err(format!("--format takes csv or jsonl, not {other:?}")),
                 }
             }
-            "--fpr" => {
-                let rate = args.next().ok_or("--fpr needs a false-positive rate")?;
-                point = Some(api::operating_point(&rate)?);
-            }
-            "--file" | "-f" => {
-                sources.push(Source::File(args.next().ok_or("--file needs a path")?))
-            }
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            domain => domains.push(domain.to_owned()),
+            "--fpr" => point = Some(api::operating_point(&args.value("a false-positive rate")?)?),
+            "--file" | "-f" => sources.push(Source::File(args.value("a path")?)),
+            _ => return Err(format!("unknown option {flag}")),
         }
     }
     if !domains.is_empty() {
@@ -139,11 +140,14 @@ fn run() -> Result<u64, String> {
             .iter()
             .map(|(f, _)| format!(",{0},{0}_contribution", f.name()))
             .collect();
-        writeln!(
+        let header = writeln!(
             out,
             "domain,scored_label,suffix,suffix_kind,verdict,p_malicious,log_odds,intercept{features}"
-        )
-        .map_err(|e| format!("stdout: {e}"))?;
+        );
+        match header {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+            written => written.map_err(|e| format!("stdout: {e}"))?,
+        }
     }
     // Three stages at once: a reader cuts the input into blocks of lines, one worker per core
     // scores them, and this thread writes the results in input order. Each block comes with a
@@ -185,6 +189,9 @@ fn run() -> Result<u64, String> {
         if tally.show_progress {
             eprint!("\r\x1b[K");
         }
+        if tally.reader_gone {
+            return tally.invalid;
+        }
         let seconds = tally.started.elapsed().as_secs_f64();
         eprintln!(
             "classify: {} lines, {} invalid, {:.1} s ({:.0} lines/s)",
@@ -219,6 +226,10 @@ impl Input {
             }
             Source::File(path) => {
                 let file = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
+                // Opening a directory works; reading it does not: say so before any output.
+                if file.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(format!("{path}: is a directory"));
+                }
                 Input::Reader(path, Box::new(file))
             }
         })
@@ -342,6 +353,8 @@ struct Tally {
     started: Instant,
     last_shown: Instant,
     show_progress: bool,
+    /// Whoever read stdout went away (`| head`): the run ends quietly, as tools do.
+    reader_gone: bool,
 }
 
 /// Writes each block's result as it comes, in reading order, with its errors on stderr
@@ -359,15 +372,24 @@ fn write_in_order(
         started: now,
         last_shown: now,
         show_progress: std::io::stderr().is_terminal(),
+        reader_gone: false,
     };
+    // A reader gone ends the writing, not the run; any other failure is the run's.
     let failed = |e: std::io::Error| format!("stdout: {e}");
+    let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::BrokenPipe;
     let (mut input, mut first_line) = (usize::MAX, 1);
     loop {
         let (source, result) = match pending.try_recv() {
             Ok(next) => next,
             Err(TryRecvError::Disconnected) => break,
             Err(TryRecvError::Empty) => {
-                out.flush().map_err(failed)?;
+                match out.flush() {
+                    Err(e) if gone(&e) => {
+                        tally.reader_gone = true;
+                        return Ok(tally);
+                    }
+                    flushed => flushed.map_err(failed)?,
+                }
                 match pending.recv() {
                     Ok(next) => next,
                     Err(_) => break,
@@ -378,7 +400,13 @@ fn write_in_order(
         if source != input {
             (input, first_line) = (source, 1);
         }
-        out.write_all(rendered.out.as_bytes()).map_err(failed)?;
+        match out.write_all(rendered.out.as_bytes()) {
+            Err(e) if gone(&e) => {
+                tally.reader_gone = true;
+                return Ok(tally);
+            }
+            written => written.map_err(failed)?,
+        }
         if tally.show_progress && !rendered.errors.is_empty() {
             eprint!("\r\x1b[K"); // the progress line gives way to the reports
         }
@@ -401,7 +429,10 @@ fn write_in_order(
             );
         }
     }
-    out.flush().map_err(failed)?;
+    match out.flush() {
+        Err(e) if gone(&e) => tally.reader_gone = true,
+        flushed => flushed.map_err(failed)?,
+    }
     Ok(tally)
 }
 

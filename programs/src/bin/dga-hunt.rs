@@ -18,6 +18,7 @@
 //! was read, 1 when some were not, 2 on a usage error or a file that cannot be opened.
 
 use dga_api::dns_log::{format_time, BadLine, LogReader};
+use dga_api::{Argument, Arguments};
 use dga_classifier::{ClientReport, ClientSlot, Hunter, Settings, HUNT_MODEL};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -63,27 +64,16 @@ fn parse_args() -> Result<Options, String> {
         summary: None,
         files: Vec::new(),
     };
-    let mut args = std::env::args().skip(1);
-    let mut only_files = false;
-    while let Some(arg) = args.next() {
-        if only_files || arg == "-" || !arg.starts_with('-') {
-            options.files.push(arg);
-            continue;
-        }
-        if arg == "--" {
-            only_files = true;
-            continue;
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-            None => (arg.clone(), None),
+    let mut args = Arguments::from_env();
+    while let Some(arg) = args.next_argument()? {
+        let flag = match arg {
+            Argument::Plain(file) => {
+                options.files.push(file);
+                continue;
+            }
+            Argument::Option(flag) => flag,
         };
-        let mut value = |what: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs {what}"))
-        };
+        let mut value = |what: &str| args.value(what);
         match flag.as_str() {
             "--window" => {
                 let text = value("a number of seconds")?;
