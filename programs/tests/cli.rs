@@ -242,13 +242,29 @@ fn options_as_unix_tools_take_them() {
     let output = run(&["--fpr=0.01", "--", "-notaflag.com", "google.com"], "");
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 2, "the header and google.com: {stdout}");
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "the header and google.com: {stdout}"
+    );
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("argument:1: label starts or ends with '-'"), "{stderr}");
+    assert!(
+        stderr.contains("argument:1: label starts or ends with '-'"),
+        "{stderr}"
+    );
     for (args, message) in [
-        (&["-x"][..], "classify: unknown option -x (classify --help for usage)"),
-        (&["--format", "xml"], "classify: --format takes csv or jsonl, not \"xml\""),
-        (&["--format=csv=x"], "classify: --format takes csv or jsonl, not \"csv=x\""),
+        (
+            &["-x"][..],
+            "classify: unknown option -x (classify --help for usage)",
+        ),
+        (
+            &["--format", "xml"],
+            "classify: --format takes csv or jsonl, not \"xml\"",
+        ),
+        (
+            &["--format=csv=x"],
+            "classify: --format takes csv or jsonl, not \"csv=x\"",
+        ),
         (&["--file", "/"], "classify: /: is a directory"),
         (&["--fpr"], "classify: --fpr needs a false-positive rate"),
     ] {
@@ -256,7 +272,10 @@ fn options_as_unix_tools_take_them() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.starts_with(message), "{args:?}: {stderr}");
-        assert!(output.stdout.is_empty(), "{args:?}: nothing written before the error");
+        assert!(
+            output.stdout.is_empty(),
+            "{args:?}: nothing written before the error"
+        );
     }
 }
 
@@ -265,10 +284,16 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     let mut child = spawn(&[]);
     drop(child.stdout.take());
     let mut input = child.stdin.take().unwrap();
-    let names: String = (0..200_000).map(|i| format!("host{i}.example.com\n")).collect();
+    let names: String = (0..200_000)
+        .map(|i| format!("host{i}.example.com\n"))
+        .collect();
     let writer = std::thread::spawn(move || input.write_all(names.as_bytes()));
     let output = child.wait_with_output().unwrap();
     let _ = writer.join().unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    assert!(output.stderr.is_empty(), "{:?}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.stderr.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -16,7 +16,7 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 /// One term of a score: a feature's value and its contribution to the log-odds.
 #[pyclass(frozen, get_all, module = "dga_classifier")]
@@ -257,26 +257,28 @@ impl Columns {
     }
 }
 
-/// The rows `start..end` of a batch: each name's bytes, or why there is none.
+/// The rows `start..end` of a batch: each name's bytes, or why there is none (`missing`).
 fn score_rows(
     data: &[u8],
     offsets: &[usize],
-    valid: &[bool],
+    missing: &[Option<String>],
     rows: std::ops::Range<usize>,
     point: Option<OperatingPoint>,
 ) -> Columns {
     let mut out = Columns::default();
     for row in rows.clone() {
-        let name = if valid[row] {
-            std::str::from_utf8(&data[offsets[row]..offsets[row + 1]])
-                .map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))
-        } else {
-            Err(String::from("missing: null, None or not a string"))
+        let name = match &missing[row] {
+            None => std::str::from_utf8(&data[offsets[row]..offsets[row + 1]])
+                .map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to())),
+            Some(reason) => Err(reason.clone()),
         };
         out.push(row - rows.start, name, point);
     }
     out
 }
+
+/// Why a null row has no name.
+const NULL: &str = "missing: null";
 
 /// Scores a batch given as one UTF-8 buffer `data`, where row `i` is
 /// `data[offsets[i]..offsets[i + 1]]` and `valid[i]` says whether it is there at all (Arrow's
@@ -307,7 +309,11 @@ fn classify_utf8<'py>(
     if offsets.last().is_some_and(|&end| end > data.len()) {
         return Err(PyValueError::new_err("offsets point past the data"));
     }
-    score_batch(py, data, &offsets, valid, point)
+    let missing: Vec<Option<String>> = valid
+        .iter()
+        .map(|&v| (!v).then(|| NULL.to_owned()))
+        .collect();
+    score_batch(py, data, &offsets, &missing, point)
 }
 
 /// Scores any iterable of names (a list, a NumPy array, a pandas Series); an item that is not a
@@ -320,21 +326,35 @@ fn classify_objects<'py>(
     fpr: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let point = fpr.map(operating_point).transpose()?;
-    let (mut data, mut offsets, mut valid) = (Vec::new(), vec![0], Vec::new());
+    let (mut data, mut offsets, mut missing) = (Vec::new(), vec![0], Vec::new());
     for item in names.try_iter()? {
         let item = item?;
-        let text = item.cast::<PyString>().ok().map(|s| s.to_cow()).transpose();
-        match text {
-            Ok(Some(text)) => {
-                data.extend_from_slice(text.as_bytes());
-                valid.push(true);
+        let reason = match item.cast::<PyString>() {
+            Ok(text) => match text.to_cow() {
+                Ok(text) => {
+                    data.extend_from_slice(text.as_bytes());
+                    None
+                }
+                Err(_) => Some(String::from("not UTF-8: a lone surrogate")),
+            },
+            Err(_) if item.is_none() => Some(NULL.to_owned()),
+            Err(_) if item.extract::<f64>().is_ok_and(f64::is_nan) => {
+                Some(String::from("missing: NaN"))
             }
-            // A str that is not valid Unicode (a lone surrogate), or not a str at all.
-            Ok(None) | Err(_) => valid.push(false),
-        }
+            Err(_) if item.is_instance_of::<PyBytes>() => {
+                Some(String::from("bytes, not a str: decode them first"))
+            }
+            Err(_) => Some(format!(
+                "not a str: {}",
+                item.get_type()
+                    .name()
+                    .map_or_else(|_| String::from("?"), |n| n.to_string())
+            )),
+        };
+        missing.push(reason);
         offsets.push(data.len());
     }
-    score_batch(py, &data, &offsets, &valid, point)
+    score_batch(py, &data, &offsets, &missing, point)
 }
 
 /// Fewest rows worth a thread of their own.
@@ -345,10 +365,10 @@ fn score_batch<'py>(
     py: Python<'py>,
     data: &[u8],
     offsets: &[usize],
-    valid: &[bool],
+    missing: &[Option<String>],
     point: Option<OperatingPoint>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let rows = valid.len();
+    let rows = missing.len();
     let shares = py.detach(|| {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // A thread costs tens of microseconds to start: small batches stay on this one.
@@ -359,7 +379,7 @@ fn score_batch<'py>(
                 .step_by(per_thread)
                 .map(|start| {
                     let end = (start + per_thread).min(rows);
-                    scope.spawn(move || score_rows(data, offsets, valid, start..end, point))
+                    scope.spawn(move || score_rows(data, offsets, missing, start..end, point))
                 })
                 .collect();
             workers
@@ -448,10 +468,18 @@ fn columns_to_numpy<'py>(
         PyArray1::from_vec(py, floats(|s| &s.p_malicious)),
     )?;
     out.set_item("log_odds", PyArray1::from_vec(py, floats(|s| &s.log_odds)))?;
-    out.set_item(
-        "intercept",
-        PyArray1::from_vec(py, vec![MODEL.intercept; rows]),
-    )?;
+    // An error row has no score, so no intercept either: NaN, as its other numbers.
+    let intercept: Vec<f64> = floats(|s| &s.log_odds)
+        .iter()
+        .map(|l| {
+            if l.is_nan() {
+                f64::NAN
+            } else {
+                MODEL.intercept
+            }
+        })
+        .collect();
+    out.set_item("intercept", PyArray1::from_vec(py, intercept))?;
     let concatenated = |column: &dyn Fn(&Columns) -> &[f64]| -> Vec<f64> {
         shares
             .iter()

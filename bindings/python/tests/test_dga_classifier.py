@@ -136,11 +136,14 @@ def test_one_bad_row_never_fails_a_batch():
     result = classify_many(names)
     assert list(result["verdict"]) == ["legitimate"] + [None] * 6 + ["malicious"]
     assert result["error"][0] is None and result["error"][-1] is None
-    assert [e for e in result["error"][1:5]] == ["missing: null, None or not a string"] * 4
+    assert list(result["error"][1:5]) == [
+        "missing: null", "not a str: int", "missing: NaN", "bytes, not a str: decode them first"]
     assert result["error"][5].startswith("invalid character '_' at byte 3")
-    assert result["error"][6] == "missing: null, None or not a string"  # not encodable as UTF-8
+    assert result["error"][6] == "not UTF-8: a lone surrogate"
     nulls = classify_many(pa.array(["a.com", None, "b.com"]))
-    assert list(nulls["error"]) == [None, "missing: null, None or not a string", None]
+    assert list(nulls["error"]) == [None, "missing: null", None]
+    # An error row has no score: every number NaN, the intercept too.
+    assert np.isnan(result["intercept"][1]) and result["intercept"][0] == MODEL.intercept
     assert len(classify_many([])["label"]) == 0
     assert len(classify_many(pa.array([], type=pa.string()))["label"]) == 0
 
@@ -227,3 +230,16 @@ def test_the_gil_is_released_while_a_batch_is_scored():
 def test_the_package_is_typed():
     package = Path(dga_classifier.__file__).parent
     assert (package / "py.typed").exists() and (package / "_native.pyi").exists()
+
+
+def test_what_is_not_a_batch_of_names_is_said():
+    import importlib.metadata
+    with pytest.raises(TypeError, match="for one, classify"):
+        classify_many("google.com")
+    with pytest.raises(TypeError, match="not of int64"):
+        classify_many(pa.array([1, 2, 3]))
+    # A binary array with one row that is not UTF-8: that row's error, not the batch's.
+    binary = classify_many(pa.array([b"google.com", b"bad\xff.com", b"zyxgifnjobqhzptuodmzov.ru"]))
+    assert list(binary["verdict"]) == ["legitimate", None, "malicious"]
+    assert binary["error"][1] == "not UTF-8 at byte 3"
+    assert dga_classifier.__version__ == importlib.metadata.version("dga_classifier")

@@ -27,6 +27,7 @@ and ``rcode`` columns) and says which clients look infected, and why:
 True
 """
 
+import importlib.metadata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Tuple
@@ -38,6 +39,7 @@ from ._errors import DomainError
 from ._native import Classification, Term, classify, features
 
 __all__ = [
+    "__version__",
     "HUNT_MODEL",
     "MODEL",
     "Classification",
@@ -80,6 +82,9 @@ def _model() -> Model:
 
 MODEL = _model()
 
+#: The package's version, as installed.
+__version__: str = importlib.metadata.version("dga_classifier")
+
 
 def classify_many(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarray]:
     """Scores many host names on every core, with the GIL released.
@@ -95,7 +100,10 @@ def classify_many(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarr
     A name that cannot be scored (not a host name, None, not a string) does not fail the batch:
     its ``error`` says why, its text columns are None and its numbers NaN; ``error`` is None
     elsewhere. ``pandas.DataFrame(result)`` and ``pyarrow.table(result)`` take it as it is.
+    One name (a ``str`` or ``bytes``) is a TypeError: it is ``classify``'s.
     """
+    if isinstance(names, (str, bytes)):
+        raise TypeError("classify_many takes many names (a list, an array, a column); for one, classify(name)")
     module = type(names).__module__.split(".")[0]
     if module == "pyarrow":
         return _classify_arrow(names, fpr)
@@ -114,10 +122,17 @@ def _classify_arrow(array: Any, fpr: Optional[float]) -> Dict[str, np.ndarray]:
 
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+    kind = array.type
+    if getattr(pa.types, "is_string_view", lambda _: False)(kind):
+        array, kind = array.cast(pa.large_string()), pa.large_string()
+    narrow = pa.types.is_string(kind) or pa.types.is_binary(kind)
+    if not (narrow or pa.types.is_large_string(kind) or pa.types.is_large_binary(kind) or pa.types.is_null(kind)):
+        raise TypeError(f"classify_many takes an array of strings, not of {kind}")
+    if pa.types.is_null(kind):
         array = array.cast(pa.large_string())
+    # Binary arrays are read as they are: a row that is not UTF-8 is that row's error alone.
     _, offsets, data = array.buffers()
-    width = np.int32 if pa.types.is_string(array.type) else np.int64
+    width = np.int32 if narrow else np.int64
     offsets_view: np.ndarray = np.zeros(1, dtype=np.int64)  # an empty array has no buffers
     if offsets is not None:
         offsets_view = np.frombuffer(offsets, dtype=width)[array.offset : array.offset + len(array) + 1]
