@@ -73,8 +73,21 @@ fn invalid_lines_are_reported_counted_and_fail_the_run() {
         .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["domain"], "example.com");
-    assert_eq!(rows[1]["scoredLabel"], "wikipedia");
-    assert_eq!(rows[1]["label"], 0);
+    assert_eq!(rows[1]["scored_label"], "wikipedia");
+    assert_eq!(rows[1]["verdict"], "legitimate");
+    // The same fields as the CSV, the numbers the library's to the bit.
+    let c = dga_classifier::classify("www.wikipedia.org").unwrap();
+    assert_eq!(rows[1]["p_malicious"].as_f64(), Some(c.score.p_malicious));
+    for term in c.score.terms {
+        let name = term.feature.name();
+        assert_eq!(rows[1][name].as_f64(), Some(term.value), "{name}");
+        let contribution = format!("{name}_contribution");
+        assert_eq!(
+            rows[1][&contribution].as_f64(),
+            Some(term.contribution),
+            "{name}"
+        );
+    }
     let stderr = String::from_utf8(output.stderr).unwrap();
     let name = file.display();
     assert!(

@@ -10,8 +10,8 @@
 //! Domains come from the arguments, from `--file` (one per line; `-` is stdin), or, with neither,
 //! from stdin. Output on stdout, in input order: CSV with a header (default: the domain, the label
 //! scored, the suffix right of it and its kind, the verdict, the probability, the log-odds, the
-//! intercept, then each feature's value and contribution in columns of their own) or JSON lines, the
-//! same JSON as the servers' (`programs/src/api.rs`) with the input `domain` added. Every
+//! intercept, then each feature's value and contribution in columns of their own) or JSON lines,
+//! one object of the same fields a line. Every
 //! invalid line is reported on stderr with its source and line number, and counted; the exit code
 //! is 0 when all lines were valid, 1 when some were not, 2 on a usage or I/O error. Blank lines
 //! and `#` comments are skipped; a line that is not UTF-8 or longer than any host name is reported
@@ -25,7 +25,6 @@
 use dga_api as api;
 
 use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
@@ -486,12 +485,10 @@ fn render(block: Block, job: Job) -> Rendered {
         if domain.is_empty() || domain.starts_with('#') {
             continue;
         }
-        let result = match job.format {
-            Format::Csv => {
-                classify(domain).map(|c| csv_row(&mut out, domain, &c, job.point, intercept))
-            }
-            Format::JsonLines => json_line(&mut out, domain, job.point),
-        };
+        let result = classify(domain).map(|c| match job.format {
+            Format::Csv => row::<false>(&mut out, domain, &c, job.point, intercept),
+            Format::JsonLines => row::<true>(&mut out, domain, &c, job.point, intercept),
+        });
         if let Err(e) = result {
             errors.push((offset, format!("{e}: \"{}\"", echo(domain.as_bytes()))));
         }
@@ -499,7 +496,11 @@ fn render(block: Block, job: Job) -> Rendered {
     Rendered { out, errors, lines }
 }
 
-fn csv_row(
+/// One scored name as a CSV row, or with `JSON` a JSON object of the same fields: the domain,
+/// the label scored, its suffix and kind, the verdict, the probability, the log-odds, the
+/// intercept, then each feature's value and contribution. One function for both, so the two
+/// formats cannot drift apart; a constant parameter, so neither pays for the other's branches.
+fn row<const JSON: bool>(
     out: &mut String,
     domain: &str,
     c: &Classification,
@@ -507,41 +508,56 @@ fn csv_row(
     intercept: &str,
 ) {
     let s = &c.score;
-    // A valid host name has only letters, digits, '-' and '.': nothing to quote.
-    for field in [domain, &c.label, &c.suffix, c.suffix_kind.name()] {
-        out.push_str(field);
-        out.push(',');
-    }
-    out.push_str(if api::verdict(c, point) == Verdict::Malicious {
+    let verdict = if api::verdict(c, point) == Verdict::Malicious {
         "malicious"
     } else {
         "legitimate"
-    });
+    };
+    // A valid host name has only letters, digits, '-' and '.': nothing to quote or escape.
+    // `name` comes in two parts, so that `<feature>_contribution` needs no allocation.
+    let field = |out: &mut String, name: [&str; 2], value: &str, text: bool| {
+        if JSON {
+            out.push_str(",\"");
+            out.push_str(name[0]);
+            out.push_str(name[1]);
+            out.push_str(if text { "\":\"" } else { "\":" });
+        } else {
+            out.push(',');
+        }
+        out.push_str(value);
+        if JSON && text {
+            out.push('"');
+        }
+    };
+    out.push_str(if JSON { "{\"domain\":\"" } else { "" });
+    out.push_str(domain);
+    if JSON {
+        out.push('"');
+    }
+    field(out, ["scored_label", ""], &c.label, true);
+    field(out, ["suffix", ""], &c.suffix, true);
+    field(out, ["suffix_kind", ""], c.suffix_kind.name(), true);
+    field(out, ["verdict", ""], verdict, true);
     // `zmij`: shortest round-trip digits, as `Display` gives, several times faster; and
     // formatting was most of this program's time.
     let mut digits = zmij::Buffer::new();
-    for value in [s.p_malicious, s.log_odds] {
-        out.push(',');
-        out.push_str(digits.format(value));
-    }
-    out.push(',');
-    out.push_str(intercept);
+    field(
+        out,
+        ["p_malicious", ""],
+        digits.format(s.p_malicious),
+        false,
+    );
+    field(out, ["log_odds", ""], digits.format(s.log_odds), false);
+    field(out, ["intercept", ""], intercept, false);
     for term in &s.terms {
-        for value in [term.value, term.contribution] {
-            out.push(',');
-            out.push_str(digits.format(value));
-        }
+        let name = term.feature.name();
+        field(out, [name, ""], digits.format(term.value), false);
+        field(
+            out,
+            [name, "_contribution"],
+            digits.format(term.contribution),
+            false,
+        );
     }
-    out.push('\n');
-}
-
-fn json_line(
-    out: &mut String,
-    domain: &str,
-    point: Option<OperatingPoint>,
-) -> Result<(), dga_classifier::DomainError> {
-    let mut reply = api::response(&classify(domain)?, point);
-    reply["domain"] = serde_json::Value::from(domain);
-    let _ = writeln!(out, "{reply}");
-    Ok(())
+    out.push_str(if JSON { "}\n" } else { "\n" });
 }
