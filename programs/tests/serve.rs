@@ -292,6 +292,24 @@ fn unknown_paths_wrong_methods_and_bad_bodies_get_json_errors() {
 }
 
 #[test]
+fn an_http_1_1_request_without_host_is_a_400() {
+    let server = Server::start();
+    let limit = std::time::Duration::from_secs(10);
+    let bare = b"GET /classify?domain=google.com HTTP/1.1\r\nConnection: close\r\n\r\n";
+    let (reply, _) = exchange(&server.addr, bare, limit);
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+    assert!(reply.contains("needs a Host header"), "{reply}");
+    let with_host =
+        b"GET /classify?domain=google.com HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let (reply, _) = exchange(&server.addr, with_host, limit);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    // HTTP/1.0 had no Host.
+    let old = b"GET /classify?domain=google.com HTTP/1.0\r\n\r\n";
+    let (reply, _) = exchange(&server.addr, old, limit);
+    assert!(reply.starts_with("HTTP/1.0 200"), "{reply}");
+}
+
+#[test]
 fn what_hyper_cannot_parse_gets_a_json_error_too() {
     let server = Server::start();
     let long_uri = format!(

@@ -120,7 +120,8 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
                 .post(classify_post)
                 .fallback(|| async { reply(api::method_not_allowed("GET, POST")) }),
         )
-        .fallback(|| async { reply(api::not_found()) });
+        .fallback(|| async { reply(api::not_found()) })
+        .layer(axum::middleware::from_fn(require_host));
     serve(listener, app).await;
     println!("dga-classifier: stopped");
     std::process::ExitCode::SUCCESS
@@ -213,6 +214,19 @@ fn parse_args() -> Result<Options, String> {
         }
     }
     Ok(options)
+}
+
+/// An HTTP/1.1 request without `Host` is malformed (RFC 9112 §3.2: a server must answer it
+/// with 400), whatever it asks for.
+async fn require_host(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if request.version() == axum::http::Version::HTTP_11
+        && !request.headers().contains_key(header::HOST)
+    {
+        return reply(api::bad_request(String::from(
+            "an HTTP/1.1 request needs a Host header (RFC 9112, section 3.2)",
+        )));
+    }
+    next.run(request).await
 }
 
 async fn classify_post(body: Body) -> Response {
