@@ -681,7 +681,7 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
             });
         }
         let hash = hash_bytes(client);
-        let index = self.slot_index(client, hash)?;
+        let (index, own) = self.slot_index(client, hash)?;
         let Settings {
             model,
             window_seconds,
@@ -694,7 +694,7 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
             .as_mut()
             .get_mut(index)
             .ok_or(HuntError::NoCapacity)?;
-        if !slot.used || slot.hash != hash || slot.client() != event.client {
+        if !own {
             if slot.used {
                 stats.evicted += 1;
             }
@@ -786,9 +786,9 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
         }
     }
 
-    /// The slot for `client`: its own, else an empty one of the emptier of its two sets, else
-    /// the longest idle of both.
-    fn slot_index(&self, client: &[u8], hash: u64) -> Result<usize, HuntError> {
+    /// The slot for `client`, and whether it already holds it: its own, else an empty one of
+    /// the emptier of its two sets, else the longest idle of both.
+    fn slot_index(&self, client: &[u8], hash: u64) -> Result<(usize, bool), HuntError> {
         let slots = self.slots.as_ref();
         let slot = |i: usize| slots.get(i);
         let [first, second] = sets(slots.len(), hash);
@@ -798,7 +798,7 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
         };
         let empty = |i: &usize| slot(*i).is_some_and(|s| !s.used);
         if let Some(i) = all().find(own) {
-            return Ok(i);
+            return Ok((i, true));
         }
         let emptier = if second.clone().filter(empty).count() > first.clone().filter(empty).count()
         {
@@ -807,9 +807,10 @@ impl<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>> Hunter<S> {
             first.clone()
         };
         emptier
-            .clone()
+            .into_iter()
             .find(empty)
             .or_else(|| all().min_by_key(|&i| slot(i).map_or(i64::MAX, |s| s.last_seen)))
+            .map(|i| (i, false))
             .ok_or(HuntError::NoCapacity)
     }
 }

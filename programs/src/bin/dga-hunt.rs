@@ -184,14 +184,15 @@ fn run() -> Result<u64, String> {
             let observed = match next {
                 Ok(event) => hunter
                     .observe(&event)
-                    .map(|observation| (observation.alert, event.client.to_owned()))
+                    // The client is copied only for an alert, not for every event.
+                    .map(|observation| observation.alert.then(|| event.client.to_owned()))
                     .map_err(|e| format!("line {}: {e}", input.reader.line_number())),
                 Err(BadLine { line, reason }) => Err(format!("line {line}: {reason}")),
             };
             match observed {
-                Ok((alert, client)) => {
+                Ok(alerted) => {
                     totals.events += 1;
-                    if alert {
+                    if let Some(client) = alerted {
                         let written = hunter
                             .client(&client)
                             .map_or(Ok(()), |report| write_alert(&mut out, &report, &options));
