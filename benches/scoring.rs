@@ -196,7 +196,7 @@ fn bench(c: &mut Criterion) {
             hosts
                 .iter()
                 .filter_map(|h| classify(black_box(h)).ok())
-                .map(|c| c.score.p_malicious)
+                .filter_map(|c| c.score().map(|s| s.p_malicious))
                 .sum::<f64>()
         })
     });

@@ -5,7 +5,7 @@
 //! reverse look-ups, local names and the odd typo. Per name, dictionary-word families look like
 //! anyone's names; per client, their run of never-seen failures gives them away.
 
-use crate::{classify, SuffixKind};
+use crate::{classify, Outcome, SuffixKind, Unscored};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/hunt_model.rs"));
@@ -639,7 +639,8 @@ pub struct Stats {
     pub events: u64,
     /// Of those, failed look-ups (`NXDOMAIN`).
     pub failed: u64,
-    /// Failed look-ups whose name could not be scored (`_ldap._tcp...`, junk): no evidence.
+    /// Failed look-ups no evidence comes from: IP addresses, internationalised labels, labels no
+    /// registry takes (`exa_mple.com`, `*`) and what is not a name at all.
     pub unscored: u64,
     /// Events whose time was before their client's previous one: taken at that time instead.
     pub out_of_order: u64,
@@ -865,14 +866,21 @@ fn name_signals(
         }
     };
     set(Signal::Failed, 1.0);
-    let single = classification.suffix_kind == SuffixKind::SingleLabel;
-    let reverse = suffix.ends_with("in-addr.arpa") || suffix.ends_with("ip6.arpa");
-    // `home.arpa` and the rest of `arpa` but reverse look-ups are special-use local names.
-    let local = !single
-        && !reverse
-        && (suffix == "arpa"
-            || suffix.ends_with(".arpa")
-            || !crate::domain::public_top_level(suffix));
+    let (single, reverse, local, log_odds) = match classification.outcome {
+        // The rest of `arpa` is special-use as well: infrastructure, never a DGA's.
+        Outcome::Scored(score) => (
+            classification.suffix_kind == SuffixKind::SingleLabel,
+            false,
+            suffix == "arpa" || suffix.ends_with(".arpa"),
+            score.log_odds,
+        ),
+        Outcome::Unscored(Unscored::ReverseLookup) => (false, true, false, 0.0),
+        Outcome::Unscored(Unscored::SpecialUse { .. } | Unscored::PrivateTopLevel) => {
+            (false, false, true, 0.0)
+        }
+        // An address, an internationalised label, a label no registry takes: no evidence.
+        Outcome::Unscored(_) => return None,
+    };
     let registrable = !(single || reverse || local);
     if resolved && !registrable {
         return Some((Signals(values), None));
@@ -883,7 +891,6 @@ fn name_signals(
         set(Signal::LocalName, f64::from(u8::from(local)));
     } else {
         set(Signal::Resolved, f64::from(u8::from(resolved)));
-        let log_odds = classification.score.log_odds;
         set(
             Signal::NameLogOdds,
             log_odds.clamp(-NAME_LOG_ODDS_CLAMP, NAME_LOG_ODDS_CLAMP),

@@ -14,21 +14,26 @@
 //! says which label was scored and why ([`SuffixKind`]).
 //!
 //! ```
-//! use dga_classifier::{classify, Verdict};
+//! use dga_classifier::{classify, Outcome, Unscored, Verdict};
 //!
 //! let c = classify("mail.Google.com.").unwrap();
 //! assert_eq!(c.label, "google"); // the label left of the public suffix, lowercased
-//! assert_eq!(c.score.verdict, Verdict::Legitimate);
+//! assert_eq!(c.score().unwrap().verdict, Verdict::Legitimate);
 //!
 //! let c = classify("zyxgifnjobqhzptuodmzov.ru").unwrap();
-//! assert_eq!(c.score.verdict, Verdict::Malicious);
+//! let Outcome::Scored(s) = c.outcome else { unreachable!() };
+//! assert_eq!(s.verdict, Verdict::Malicious);
 //! // The log-odds is the intercept plus each feature's contribution.
-//! let s = c.score;
 //! assert_eq!(s.log_odds, s.terms.iter().fold(s.intercept, |sum, t| sum + t.contribution));
 //!
+//! // Every name a DNS log holds gets an answer: what no DGA can have made is not scored, and
+//! // says why.
+//! let c = classify("1.0.0.127.in-addr.arpa").unwrap();
+//! assert_eq!(c.outcome, Outcome::Unscored(Unscored::ReverseLookup));
+//! // What is not a name at all is an error that says what is wrong.
 //! assert_eq!(
-//!     classify("exa_mple.com").unwrap_err().to_string(),
-//!     "invalid character '_' at byte 3: a host name has only letters, digits, '-' and '.'"
+//!     classify("exa\tmple.com").unwrap_err().to_string(),
+//!     "invalid character '\\t' at byte 3: a domain name has no control characters"
 //! );
 //! ```
 //!
@@ -62,7 +67,10 @@ mod words;
 #[cfg(feature = "serde")]
 mod serde_impl;
 
-pub use domain::{DomainError, SuffixKind, MAX_LABEL_LEN, MAX_NAME_LEN, PROVIDER_DOMAINS};
+pub use domain::{
+    DomainError, SuffixKind, Unscored, MAX_LABEL_LEN, MAX_NAME_LEN, PROVIDER_DOMAINS,
+    SPECIAL_USE_DOMAINS,
+};
 pub use features::{features, Features, NGRAMS_SHA256};
 pub use hunt::{
     ClientReport, ClientSlot, ClientTerm, Event, EvidenceName, HuntError, HuntModel,
@@ -75,35 +83,61 @@ pub use model::{
 };
 pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 
-/// A host name's verdict: which label was scored, and its score, with the value and
-/// contribution of every feature the model uses. The label's other features are
-/// [`features(&c.label)`](features).
+/// A name's answer: which label was picked to score, and its score, with the value and
+/// contribution of every feature the model uses, or why it was not scored. The label's other
+/// features are [`features(&c.label)`](features).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
-    /// The label that was scored, lowercased: the one left of [`suffix`](Self::suffix).
+    /// The label picked to score, lowercased: the one left of [`suffix`](Self::suffix).
     pub label: heapless::String<MAX_LABEL_LEN>,
-    /// What stands right of the scored label (`co.uk` for `mail.google.co.uk`), lowercased;
-    /// empty for a single label.
+    /// What stands right of that label (`co.uk` for `mail.google.co.uk`), lowercased; empty for
+    /// a single label.
     pub suffix: heapless::String<MAX_NAME_LEN>,
-    /// What kind of suffix that is, and so why this label was the one scored.
+    /// What kind of suffix that is, and so why this label was the one picked.
     pub suffix_kind: SuffixKind,
-    /// Its score under [`MODEL`].
-    pub score: Score,
+    /// The label's score under [`MODEL`], or why the name was not scored.
+    pub outcome: Outcome,
 }
 
-/// Scores a full host name: checks it, picks the label to score and scores that.
+/// What became of a name: scored, or answered without a score, with the reason.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// The label was scored.
+    Scored(Score),
+    /// No DGA can have made this name, or the model cannot read it: see [`Unscored`].
+    Unscored(Unscored),
+}
+
+impl Classification {
+    /// The score, when the name was scored.
+    pub const fn score(&self) -> Option<&Score> {
+        match &self.outcome {
+            Outcome::Scored(score) => Some(score),
+            Outcome::Unscored(_) => None,
+        }
+    }
+}
+
+/// Answers for a full name: checks it is a DNS name, picks the label to score and scores that,
+/// or says why it is not scored.
 ///
 /// `mail.google.co.uk` is scored as `google`: the label left of the public suffix (with the
 /// `psl` feature, by the Public Suffix List; without it, left of the last label). Under a cloud
 /// or CDN provider's private suffix the provider's own label is scored, and a name that is a
 /// public suffix itself is scored by its operator's label: see [`SuffixKind`], which the result
-/// carries. ASCII case and one trailing dot are ignored, as in DNS. A single label is scored as
-/// it is. What is not a host name is an error that says what is wrong; so is a punycode
-/// (`xn--`) label to score, see [`DomainError::Punycode`].
+/// carries. Labels left of the one scored may be anything (`_dmarc.example.com` scores
+/// `example`). ASCII case and one trailing dot are ignored, as in DNS. A single label is scored
+/// as it is.
+///
+/// Every name a DNS log holds gets an answer. IP addresses, reverse look-ups, special-use and
+/// local names, internationalised labels and labels no registry takes are
+/// [`Outcome::Unscored`], with the reason ([`Unscored`]). What is not a name at all (empty, too
+/// long, an empty label, a control character) is an error that says what is
+/// wrong.
 ///
 /// ```
 /// # #[cfg(feature = "psl")] {
-/// use dga_classifier::{classify, SuffixKind};
+/// use dga_classifier::{classify, Outcome, SuffixKind, Unscored};
 ///
 /// let c = classify("my-lb-1234567890.us-east-1.elb.amazonaws.com").unwrap();
 /// assert_eq!((c.label.as_str(), c.suffix.as_str()), ("amazonaws", "com"));
@@ -114,6 +148,12 @@ pub struct Classification {
 ///
 /// let c = classify("github.io").unwrap();
 /// assert_eq!((c.label.as_str(), c.suffix_kind), ("github", SuffixKind::IsPublicSuffix));
+///
+/// let c = classify("_ldap._tcp.dc._msdcs.example.co.uk").unwrap();
+/// assert_eq!(c.label, "example");
+///
+/// let c = classify("dc01.corp.local").unwrap();
+/// assert_eq!(c.outcome, Outcome::Unscored(Unscored::SpecialUse { domain: "local" }));
 /// # }
 /// ```
 ///
@@ -121,27 +161,27 @@ pub struct Classification {
 pub fn classify(domain: &str) -> Result<Classification, DomainError> {
     let mut lowercase = heapless::String::new();
     let host = domain::HostName::parse(domain, &mut lowercase)?;
-    let domain::ScoredLabel {
-        label,
-        position,
-        suffix,
-        kind,
-    } = host.scored_label()?;
-    let features = features::model_features(label);
+    let picked = host.scored_label();
+    let outcome = match host.unscored(&picked) {
+        Some(why) => Outcome::Unscored(why),
+        None => Outcome::Scored(score(&features::model_features(picked.label))),
+    };
     // `parse` checked the label's length, so this cannot fail; the error keeps the code panic-free.
-    let text = heapless::String::try_from(label).map_err(|_| DomainError::LabelTooLong {
-        position,
-        length: label.len(),
-    })?;
+    let label =
+        heapless::String::try_from(picked.label).map_err(|_| DomainError::LabelTooLong {
+            position: picked.position,
+            length: picked.label.len(),
+        })?;
     // The suffix is part of a name `parse` held to MAX_NAME_LEN.
-    let suffix = heapless::String::try_from(suffix).map_err(|_| DomainError::NameTooLong {
-        length: suffix.len(),
-    })?;
+    let suffix =
+        heapless::String::try_from(picked.suffix).map_err(|_| DomainError::NameTooLong {
+            length: picked.suffix.len(),
+        })?;
     Ok(Classification {
-        label: text,
+        label,
         suffix,
-        suffix_kind: kind,
-        score: score(&features),
+        suffix_kind: picked.kind,
+        outcome,
     })
 }
 

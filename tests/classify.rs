@@ -1,6 +1,7 @@
-//! Which label of a host name is scored, and what is rejected (SPEC §5).
+//! Which label of a host name is scored, which names are answered without a score and why, and
+//! what is rejected as no name at all (SPEC §5, and issue 18: every name a log holds answered).
 
-use dga_classifier::{classify, features, score, DomainError};
+use dga_classifier::{classify, features, score, DomainError, Outcome, Unscored};
 
 fn label(name: &str) -> String {
     classify(name)
@@ -13,13 +14,13 @@ fn label(name: &str) -> String {
 #[cfg(feature = "psl")]
 fn scores_the_label_left_of_the_public_suffix() {
     assert_eq!(label("mail.google.co.uk"), "google");
-    assert_eq!(label("www.example.com"), "example");
-    assert_eq!(label("example.com"), "example");
+    assert_eq!(label("www.wikipedia.org"), "wikipedia");
+    assert_eq!(label("wikipedia.org"), "wikipedia");
     assert_eq!(label("a.b.c.example.com.au"), "example");
     // Private-section suffixes count: the user's label is what a DGA would generate.
     assert_eq!(label("xjwqpzkv.duckdns.org"), "xjwqpzkv");
     assert_eq!(label("someproject.github.io"), "someproject");
-    // An unknown top-level domain is a suffix of one label.
+    // An unknown top-level domain is a suffix of one label (and the name is not scored).
     assert_eq!(label("foo.bar.notatld"), "bar");
     // Punycode suffixes are matched in their ASCII form.
     assert_eq!(label("kremlin.xn--p1ai"), "kremlin");
@@ -38,7 +39,7 @@ fn normalises_case_and_one_trailing_dot() {
     let a = classify("PayPal.com").unwrap();
     let b = classify("paypal.com.").unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.score, score(&features("paypal")));
+    assert_eq!(a.score(), Some(&score(&features("paypal"))));
 }
 
 #[test]
@@ -48,7 +49,7 @@ fn a_bare_label_is_scored_as_is() {
 }
 
 #[test]
-fn rejects_what_is_not_a_host_name() {
+fn rejects_what_is_no_name_at_all() {
     let long_label = "a".repeat(64);
     let long_name = [
         "a".repeat(63),
@@ -84,49 +85,25 @@ fn rejects_what_is_not_a_host_name() {
             DomainError::EmptyLabel { position: 12 },
         ),
         (
-            "exa_mple.com".into(),
-            DomainError::InvalidCharacter {
-                position: 3,
-                character: '_',
-            },
-        ),
-        (
-            "ex ample.com".into(),
+            "ex\tample.com".into(),
             DomainError::InvalidCharacter {
                 position: 2,
-                character: ' ',
+                character: '\t',
             },
         ),
         (
-            "bücher.de".into(),
+            "example.com\u{0}".into(),
             DomainError::InvalidCharacter {
-                position: 1,
-                character: 'ü',
+                position: 11,
+                character: '\u{0}',
             },
         ),
         (
-            "http://example.com".into(),
+            "a.b\u{85}c.com".into(),
             DomainError::InvalidCharacter {
-                position: 4,
-                character: ':',
+                position: 3,
+                character: '\u{85}',
             },
-        ),
-        (
-            "-example.com".into(),
-            DomainError::HyphenAtLabelEdge { position: 0 },
-        ),
-        (
-            "example-.com".into(),
-            DomainError::HyphenAtLabelEdge { position: 7 },
-        ),
-        ("192.168.0.1".into(), DomainError::NumericTopLevelLabel),
-        (
-            "xn--bcher-kva.de".into(),
-            DomainError::Punycode { position: 0 },
-        ),
-        (
-            "www.xn--bcher-kva.de".into(),
-            DomainError::Punycode { position: 4 },
         ),
     ];
     for (input, want) in cases {
@@ -141,8 +118,7 @@ fn the_scored_label_follows_the_suffix_policy() {
     use dga_classifier::SuffixKind::*;
     let cases = [
         ("mail.google.co.uk", "google", "co.uk", Icann),
-        ("www.example.com", "example", "com", Icann),
-        ("intranet.corp", "intranet", "corp", Icann),
+        ("www.wikipedia.org", "wikipedia", "org", Icann),
         (
             "x7kq2mz.duckdns.org",
             "x7kq2mz",
@@ -186,7 +162,14 @@ fn the_scored_label_follows_the_suffix_policy() {
         ("github.io", "github", "io", IsPublicSuffix),
         ("s3.amazonaws.com", "amazonaws", "com", IsPublicSuffix),
         ("com", "com", "", SingleLabel),
-        ("Localhost.", "localhost", "", SingleLabel),
+        ("Wpad.", "wpad", "", SingleLabel),
+        ("_ldap._tcp.dc._msdcs.corp.ibm.com", "ibm", "com", Icann),
+        (
+            "zn_9nquvaz.siteintercept.qualtrics.com",
+            "qualtrics",
+            "com",
+            Icann,
+        ),
     ];
     for (host, label, suffix, kind) in cases {
         let c = classify(host).unwrap_or_else(|e| panic!("{host}: {e}"));
@@ -196,8 +179,8 @@ fn the_scored_label_follows_the_suffix_policy() {
             "{host}"
         );
         assert_eq!(
-            c.score,
-            dga_classifier::score(&dga_classifier::features(label))
+            c.outcome,
+            Outcome::Scored(dga_classifier::score(&dga_classifier::features(label)))
         );
     }
 }
@@ -243,7 +226,99 @@ fn every_provider_domain_is_behind_a_private_rule() {
 
 #[test]
 fn punycode_elsewhere_in_the_name_is_fine() {
-    assert_eq!(label("xn--bcher-kva.example.com"), "example");
+    assert_eq!(label("xn--bcher-kva.wikipedia.org"), "wikipedia");
+    assert!(classify("xn--bcher-kva.wikipedia.org")
+        .unwrap()
+        .score()
+        .is_some());
+}
+
+/// `(name, why it is not scored)`: what a DNS log holds that no DGA can have made, or that the
+/// model cannot read, each answered with its reason.
+#[test]
+fn names_no_dga_made_are_answered_without_a_score() {
+    let special = |domain| Unscored::SpecialUse { domain };
+    let not_host = |position, character| Unscored::NotHostName {
+        position,
+        character,
+    };
+    let mut cases = vec![
+        ("10.47.7.30", Unscored::IpAddress),
+        ("192.168.0.1.", Unscored::IpAddress),
+        ("http://172.16.0.58", Unscored::IpAddress),
+        ("::1", Unscored::IpAddress),
+        ("fe80::1ff:fe23:4567:890a", Unscored::IpAddress),
+        ("::ffff:10.0.0.1", Unscored::IpAddress),
+        ("1.0.0.127.in-addr.arpa", Unscored::ReverseLookup),
+        ("in-addr.arpa", Unscored::ReverseLookup),
+        (
+            "b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa",
+            Unscored::ReverseLookup,
+        ),
+        ("x.onion", special("onion")),
+        ("Localhost.", special("localhost")),
+        ("printer.home.arpa", special("home.arpa")),
+        ("corp-dc01.corp.local", special("local")),
+        ("_sleep-proxy._udp.local", special("local")),
+        ("www.example.com", special("example.com")),
+        ("db.internal", special("internal")),
+        ("xn--bcher-kva.de", Unscored::Internationalised),
+        ("www.xn--bcher-kva.de", Unscored::Internationalised),
+        ("bücher.de", Unscored::Internationalised),
+        ("пример.рф", Unscored::Internationalised),
+        ("exa_mple.com", not_host(3, '_')),
+        ("_dmarc.com", not_host(0, '_')),
+        ("*", not_host(0, '*')),
+        ("-", not_host(0, '-')),
+        ("(empty)", not_host(0, '(')),
+        ("-example.com", not_host(0, '-')),
+        (
+            "nougat [28:d2:44:0f:4c:e9]._workstation._tcp.local",
+            special("local"),
+        ),
+        ("my printer.com", not_host(2, ' ')),
+        ("www.example-.org", not_host(11, '-')),
+        ("a_-.com", not_host(1, '_')),
+    ];
+    if cfg!(feature = "psl") {
+        cases.extend([
+            ("intranet.corp", Unscored::PrivateTopLevel),
+            ("nas.lan", Unscored::PrivateTopLevel),
+            (
+                "_ldap._tcp.dc._msdcs.factory.oompa.loompa",
+                Unscored::PrivateTopLevel,
+            ),
+            ("_vlmcs._tcp", Unscored::PrivateTopLevel),
+        ]);
+    }
+    for (name, why) in cases {
+        let c = classify(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(c.outcome, Outcome::Unscored(why), "{name}");
+        assert!(!why.to_string().is_empty());
+    }
+}
+
+/// Every special-use domain of the registry, and a name under each, is answered: none is an
+/// error, and none is scored.
+#[test]
+fn no_special_use_name_is_an_error() {
+    let reverse_zones = ["10.in-addr.arpa", "168.192.in-addr.arpa", "8.e.f.ip6.arpa"];
+    for domain in dga_classifier::SPECIAL_USE_DOMAINS
+        .into_iter()
+        .chain(reverse_zones)
+    {
+        for name in [domain.to_owned(), format!("host-1.{domain}")] {
+            let c = classify(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(
+                matches!(
+                    c.outcome,
+                    Outcome::Unscored(Unscored::SpecialUse { .. } | Unscored::ReverseLookup)
+                ),
+                "{name}: {:?}",
+                c.outcome
+            );
+        }
+    }
 }
 
 #[test]
@@ -251,41 +326,42 @@ fn errors_say_what_is_wrong() {
     let message = |input: &str| classify(input).unwrap_err().to_string();
     assert_eq!(message(""), "empty domain name");
     assert_eq!(message("a..b"), "empty label at byte 2");
-    assert_eq!(
-        message("192.168.0.1"),
-        "the last label is all digits: an IP address, not a domain name"
-    );
     assert!(message(&"a".repeat(300)).contains("300 bytes long, over the limit of 253"));
-    assert!(message("xn--bcher-kva.de").contains("punycode"));
+    assert_eq!(
+        message("exa\tmple.com"),
+        "invalid character '\\t' at byte 3: a domain name has no control characters"
+    );
+    let why = |input: &str| match classify(input).unwrap().outcome {
+        Outcome::Unscored(why) => why.to_string(),
+        Outcome::Scored(_) => panic!("{input} was scored"),
+    };
+    assert_eq!(why("192.168.0.1"), "an IP address, not a domain name");
+    assert!(why("xn--bcher-kva.de").contains("internationalised"));
+    assert_eq!(
+        why("exa_mple.com"),
+        "the label to score has '_' at byte 3: not a host name any registry takes"
+    );
 }
 
 #[test]
 fn the_first_error_by_position_is_reported() {
     let error = |input: &str| classify(input).unwrap_err();
-    // A bad byte inside a label comes before that label's own faults, found at its end.
+    // A bad character inside a label comes before that label's own faults.
     assert_eq!(
-        error("a_-.com"),
+        error("a\t..com"),
         DomainError::InvalidCharacter {
             position: 1,
-            character: '_'
+            character: '\t'
         }
     );
-    // A faulty label before the bad byte comes first.
-    assert_eq!(
-        error("-a.b_c"),
-        DomainError::HyphenAtLabelEdge { position: 0 }
-    );
-    assert_eq!(error("a..b_c"), DomainError::EmptyLabel { position: 2 });
+    // A faulty label before the bad character comes first.
+    assert_eq!(error("a..b\tc"), DomainError::EmptyLabel { position: 2 });
     // The character is the whole of a non-ASCII one, at its first byte.
     assert_eq!(
-        error("ab.cé.com"),
+        error("ab.c\u{9f}.com"),
         DomainError::InvalidCharacter {
             position: 4,
-            character: 'é'
+            character: '\u{9f}'
         }
-    );
-    assert_eq!(
-        error("ab.c-"),
-        DomainError::HyphenAtLabelEdge { position: 4 }
     );
 }

@@ -123,7 +123,7 @@ fn every_h2o_row() {
 fn original_published_response() {
     assert_original_compiled_in();
     let c = classify("plzdonthackmekthxbye").unwrap();
-    let s = c.score;
+    let s = *c.score().expect("a host name is scored");
     assert_eq!(s.verdict, Verdict::Malicious);
     assert_close("class0Prob", s.p_legitimate, 0.002564083122440164, 1e-15);
     assert_close("class1Prob", s.p_malicious, 0.9974359168775598, 1e-15);

@@ -52,6 +52,10 @@ fn scoring_allocates_nothing() {
         "xn--bcher-kva.de",
         "192.168.0.1",
         "bücher.de",
+        "1.0.0.127.in-addr.arpa",
+        "_ldap._tcp.dc.corp.local",
+        "fe80::1",
+        "nas.lan",
         long.as_str(),
     ];
     let before = allocations();
@@ -59,8 +63,8 @@ fn scoring_allocates_nothing() {
     for input in inputs {
         let f = features(input);
         checksum += score(&f).log_odds;
-        if let Ok(c) = classify(input) {
-            checksum += c.score.p_malicious;
+        if let Some(score) = classify(input).ok().and_then(|c| c.score().copied()) {
+            checksum += score.p_malicious;
         }
     }
     let allocations = allocations() - before;

@@ -2,7 +2,7 @@
 //! every substring looked up in a hash set of the same words, entropy by its textbook formula,
 //! segmentation by exhaustive dynamic programming, ngram bits from the counts file.
 
-use dga_classifier::{classify, features, score, DomainError, MODEL};
+use dga_classifier::{classify, features, score, Outcome, Unscored, MODEL};
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -168,8 +168,11 @@ fn check(label: &str) -> Result<(), TestCaseError> {
         prop_assert_eq!(term.contribution, coefficient * term.value);
     }
     // `classify` computes only the model's features, by its own path: it must score alike.
-    if let Ok(c) = classify(label) {
-        prop_assert_eq!(c.score, score(&features(&c.label)));
+    if let Some(scored) = classify(label)
+        .ok()
+        .and_then(|c| c.score().copied().map(|s| (c, s)))
+    {
+        prop_assert_eq!(scored.1, score(&features(&scored.0.label)));
     }
     prop_assert!((0.0..=1.0).contains(&s.p_malicious) && (0.0..=1.0).contains(&s.p_legitimate));
     Ok(())
@@ -204,16 +207,27 @@ proptest! {
     #[test]
     fn host_names(labels in prop::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,20}[a-zA-Z0-9])?", 1..5), dot in any::<bool>()) {
         let name = labels.join(".") + if dot { "." } else { "" };
-        let c = classify(&name);
-        // Generated names are host names, but may end in an all-digit label, or have a punycode
-        // label (`xn--`) to score: both refused by design.
-        prop_assume!(!matches!(
-            c,
-            Err(DomainError::NumericTopLevelLabel | DomainError::Punycode { .. })
-        ));
-        let c = c.map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
-        // The scored label is one of the name's labels, lowercased.
+        // Every host name is answered: scored, or not scored for what it is, never an error.
+        let c = classify(&name).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+        // The label picked is one of the name's labels, lowercased.
         prop_assert!(labels.iter().any(|l| l.to_ascii_lowercase() == c.label.as_str()));
-        prop_assert_eq!(c.score, score(&features(&c.label)));
+        match c.outcome {
+            Outcome::Scored(s) => prop_assert_eq!(s, score(&features(&c.label))),
+            // A host name's labels are all a registry takes.
+            Outcome::Unscored(why) => prop_assert!(
+                !matches!(why, Unscored::NotHostName { .. }),
+                "{}: {:?}", name, why
+            ),
+        }
+    }
+
+    /// What a DNS log can hold, printable characters in labels of 1 to 63 bytes, is never an
+    /// error.
+    #[test]
+    fn dns_names(labels in prop::collection::vec("[^\\s\\p{Cc}.]{1,20}", 1..5)) {
+        let name = labels.join(".");
+        prop_assume!(name.len() <= 253 && labels.iter().all(|l| l.len() <= 63));
+        let c = classify(&name);
+        prop_assert!(c.is_ok(), "{}: {:?}", name, c);
     }
 }

@@ -21,10 +21,11 @@ fn json_has_the_original_fields_and_one_per_feature() {
     expected.sort_unstable();
     assert_eq!(sorted_keys(&json), expected);
     assert_eq!(json["label"], 1);
-    assert_eq!(json["class1Prob"], c.score.p_malicious);
-    assert_eq!(json["class0Prob"], c.score.p_legitimate);
-    assert_eq!(json["intercept"], c.score.intercept);
-    for term in c.score.terms {
+    let score = c.score().unwrap();
+    assert_eq!(json["class1Prob"], score.p_malicious);
+    assert_eq!(json["class0Prob"], score.p_legitimate);
+    assert_eq!(json["intercept"], score.intercept);
+    for term in score.terms {
         let feature = term.feature;
         assert_eq!(json[feature.json_name()], term.contribution, "{feature:?}");
     }
@@ -41,7 +42,7 @@ fn original_features_are_the_original_fields() {
     let names: Vec<&str> = original.iter().map(|f| f.json_name()).collect();
     assert_eq!(names, ["length", "entropy", "proVowels", "numWords"]);
     if MODEL.coefficients.map(|(f, _)| f)[..] == original {
-        let json = serde_json::to_value(classify("example.com").unwrap()).unwrap();
+        let json = serde_json::to_value(classify("wikipedia.org").unwrap()).unwrap();
         assert_eq!(
             sorted_keys(&json),
             [
@@ -62,4 +63,17 @@ fn original_features_are_the_original_fields() {
 fn legitimate_is_label_zero() {
     let json = serde_json::to_value(classify("wikipedia.org").unwrap()).unwrap();
     assert_eq!(json["label"], 0);
+}
+
+#[test]
+fn a_name_not_scored_says_why_with_no_score() {
+    let json = serde_json::to_value(classify("x.onion").unwrap()).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "label": null,
+            "unscored": "special-use",
+            "reason": "under the special-use domain onion: never registered in the public DNS",
+        })
+    );
 }

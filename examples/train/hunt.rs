@@ -588,8 +588,10 @@ fn rule_alerts(day: &Day) -> [Vec<(Option<usize>, usize)>; 2] {
         let hits = [
             e.rcode == Rcode::NxDomain,
             *flagged.entry(&e.query).or_insert_with(|| {
-                dga_classifier::classify(&e.query)
-                    .is_ok_and(|c| c.score.verdict == dga_classifier::Verdict::Malicious)
+                dga_classifier::classify(&e.query).is_ok_and(|c| {
+                    c.score()
+                        .is_some_and(|s| s.verdict == dga_classifier::Verdict::Malicious)
+                })
             }),
         ];
         for rule in 0..2 {

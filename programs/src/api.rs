@@ -13,7 +13,7 @@
 //! the model's name.
 //! Errors: `{"error": "<what>"}`.
 
-use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
+use dga_classifier::{classify, Classification, OperatingPoint, Score, Verdict, MODEL};
 use serde_json::{json, Value};
 
 pub mod dns_log;
@@ -232,9 +232,19 @@ pub fn operating_point(rate: &str) -> Result<OperatingPoint, String> {
     })
 }
 
-/// The verdict at `point`, or at the model's default threshold.
-pub fn verdict(c: &Classification, point: Option<OperatingPoint>) -> Verdict {
-    point.map_or(c.score.verdict, |p| p.verdict(&c.score))
+/// The verdict on `score` at `point`, or at the model's default threshold.
+pub fn verdict(score: &Score, point: Option<OperatingPoint>) -> Verdict {
+    point.map_or(score.verdict, |p| p.verdict(score))
+}
+
+/// The verdict's name in every output: `malicious`, `legitimate`, or `unscored` for a name
+/// with no score.
+pub fn verdict_name(c: &Classification, point: Option<OperatingPoint>) -> &'static str {
+    match c.score().map(|score| verdict(score, point)) {
+        Some(Verdict::Malicious) => "malicious",
+        Some(Verdict::Legitimate) => "legitimate",
+        None => "unscored",
+    }
 }
 
 /// The compiled-in model's name, default threshold and operating points, for clients that
@@ -265,19 +275,24 @@ pub fn classify_domain(domain: &str, point: Option<OperatingPoint>) -> Reply {
 }
 
 /// The response body for a classification judged at `point` (the model's default when `None`).
+/// A name not scored has `verdict` `unscored`, `unscored` (the reason's name) and `reason`, and
+/// no score.
 pub fn response(c: &Classification, point: Option<OperatingPoint>) -> Value {
     let mut body = serde_json::to_value(c).expect("a Classification always serialises");
-    let malicious = verdict(c, point) == Verdict::Malicious;
+    body["verdict"] = json!(verdict_name(c, point));
+    body["scoredLabel"] = json!(c.label.as_str());
+    body["suffix"] = json!(c.suffix.as_str());
+    body["suffixKind"] = json!(c.suffix_kind.name());
+    body["model"] = json!(MODEL.name);
+    let Some(s) = c.score() else {
+        return body;
+    };
+    let malicious = verdict(s, point) == Verdict::Malicious;
     body["label"] = json!(u8::from(malicious));
-    body["verdict"] = json!(if malicious { "malicious" } else { "legitimate" });
     let (threshold, rate) = match point {
         Some(p) => (p.threshold, Some(p.false_positive_rate)),
         None => (MODEL.threshold, MODEL.threshold_false_positive_rate),
     };
-    let s = &c.score;
-    body["scoredLabel"] = json!(c.label.as_str());
-    body["suffix"] = json!(c.suffix.as_str());
-    body["suffixKind"] = json!(c.suffix_kind.name());
     body["reason"] = json!(c.suffix_kind.reason());
     let mut features = serde_json::Map::new();
     let mut terms = vec![json!({
@@ -304,10 +319,9 @@ pub fn response(c: &Classification, point: Option<OperatingPoint>) -> Value {
     }
     body["features"] = features.into();
     body["terms"] = terms.into();
-    body["logOdds"] = json!(c.score.log_odds);
+    body["logOdds"] = json!(s.log_odds);
     body["threshold"] = json!(threshold);
     body["falsePositiveRate"] = json!(rate);
-    body["model"] = json!(MODEL.name);
     body
 }
 

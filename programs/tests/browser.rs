@@ -208,7 +208,11 @@ fn page_shows_verdict_contributions_and_errors() {
     // Each operating point of the model is offered; choosing one changes the verdict and the
     // page says which applies.
     let name = support::name_between_operating_points();
-    let score = dga_classifier::classify(name).unwrap().score;
+    let score = dga_classifier::classify(name)
+        .unwrap()
+        .score()
+        .copied()
+        .unwrap();
     browser.type_into(&input, name);
     browser.wait_for_text("#model", |t| t.contains("P ≥"));
     for point in dga_classifier::MODEL.operating_points {
@@ -230,11 +234,20 @@ fn page_shows_verdict_contributions_and_errors() {
         );
     }
 
-    browser.type_into(&input, "exa_mple.com");
+    // A name no DGA can have made is answered with the reason, and no score.
+    browser.type_into(&input, "printer.home.arpa");
+    assert_eq!(
+        browser.wait_for_text("#verdict", |t| t == "Not scored"),
+        "Not scored"
+    );
+    let reason = browser.wait_for_text("#reason", |t| !t.is_empty());
+    assert!(reason.contains("special-use domain home.arpa"), "{reason}");
+
+    browser.type_into(&input, "a..com");
     assert_eq!(
         browser.wait_for_text("#verdict", |t| t.starts_with('(')),
         "(Invalid input)"
     );
     let error = browser.wait_for_text("#error", |t| !t.is_empty());
-    assert!(error.contains("invalid character '_' at byte 3"), "{error}");
+    assert!(error.contains("empty label at byte 2"), "{error}");
 }

@@ -29,7 +29,7 @@ fn csv_from_arguments_in_order() {
     assert_eq!(
         lines[0],
         format!(
-            "domain,scored_label,suffix,suffix_kind,verdict,p_malicious,log_odds,intercept,{}",
+            "domain,scored_label,suffix,suffix_kind,verdict,unscored,reason,p_malicious,log_odds,intercept,{}",
             features.join(",")
         )
     );
@@ -46,24 +46,33 @@ fn csv_from_arguments_in_order() {
             "malicious"
         ]
     );
+    assert_eq!(
+        &row[5..7],
+        ["", ""],
+        "a scored name has no reason not to be"
+    );
     let number = |i: usize| row[i].parse::<f64>().unwrap();
-    assert_eq!(number(5), c.score.p_malicious);
-    assert_eq!(number(6), c.score.log_odds);
-    assert_eq!(number(7), c.score.intercept);
-    assert_eq!(row.len(), 8 + 2 * c.score.terms.len());
-    for (i, term) in c.score.terms.iter().enumerate() {
-        assert_eq!(number(8 + 2 * i), term.value);
-        assert_eq!(number(9 + 2 * i), term.contribution);
+    assert_eq!(number(7), c.score().unwrap().p_malicious);
+    assert_eq!(number(8), c.score().unwrap().log_odds);
+    assert_eq!(number(9), c.score().unwrap().intercept);
+    assert_eq!(row.len(), 10 + 2 * c.score().unwrap().terms.len());
+    for (i, term) in c.score().unwrap().terms.iter().enumerate() {
+        assert_eq!(number(10 + 2 * i), term.value);
+        assert_eq!(number(11 + 2 * i), term.contribution);
     }
     assert!(lines[1].starts_with("google.com,google,com,icann,legitimate,"));
 }
 
 #[test]
-fn invalid_lines_are_reported_counted_and_fail_the_run() {
+fn every_line_gets_a_row_and_invalid_ones_fail_the_run() {
     let dir = std::env::temp_dir().join(format!("dga-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("domains.txt");
-    std::fs::write(&file, "example.com\nexa_mple.com\n\nwww.wikipedia.org\n").unwrap();
+    std::fs::write(
+        &file,
+        "google.com\nexa\tmple.com\n\nwww.wikipedia.org\n_dmarc.x.onion\n# a comment\n",
+    )
+    .unwrap();
     let output = run(&["--format", "jsonl", "--file", file.to_str().unwrap()], "");
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -71,14 +80,45 @@ fn invalid_lines_are_reported_counted_and_fail_the_run() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0]["domain"], "example.com");
+    // One row per line, so that the output lines up with the input.
+    let verdicts: Vec<&str> = rows
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "legitimate",
+            "error",
+            "skipped",
+            "legitimate",
+            "unscored",
+            "skipped"
+        ]
+    );
+    assert_eq!(rows[0]["domain"], "google.com");
+    assert_eq!(rows[1]["domain"], "exa\\tmple.com", "echoed, escaped");
+    assert!(rows[1]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid character '\\t' at byte 3"));
+    assert!(rows[1]["p_malicious"].is_null());
+    assert_eq!(
+        (&rows[2]["reason"], &rows[5]["reason"]),
+        (&"blank line".into(), &"comment".into())
+    );
+    assert_eq!(rows[4]["unscored"], "special-use");
+    assert_eq!(rows[4]["scored_label"], "x");
+    assert!(rows[4]["log_odds"].is_null());
+    let rows = &rows[2..];
     assert_eq!(rows[1]["scored_label"], "wikipedia");
-    assert_eq!(rows[1]["verdict"], "legitimate");
     // The same fields as the CSV, the numbers the library's to the bit.
     let c = dga_classifier::classify("www.wikipedia.org").unwrap();
-    assert_eq!(rows[1]["p_malicious"].as_f64(), Some(c.score.p_malicious));
-    for term in c.score.terms {
+    assert_eq!(
+        rows[1]["p_malicious"].as_f64(),
+        Some(c.score().unwrap().p_malicious)
+    );
+    for term in c.score().unwrap().terms {
         let name = term.feature.name();
         assert_eq!(rows[1][name].as_f64(), Some(term.value), "{name}");
         let contribution = format!("{name}_contribution");
@@ -91,12 +131,12 @@ fn invalid_lines_are_reported_counted_and_fail_the_run() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     let name = file.display();
     assert!(
-        stderr.contains(&format!("{name}:2: invalid character '_' at byte 3")),
+        stderr.contains(&format!("{name}:2: invalid character '\\t' at byte 3")),
         "{stderr}"
     );
-    // A blank line is skipped, not invalid.
+    // A blank line is skipped, not invalid; so is a name not scored.
     assert!(!stderr.contains(&format!("{name}:3:")), "{stderr}");
-    assert!(stderr.contains("4 lines, 1 invalid"), "{stderr}");
+    assert!(stderr.contains("6 lines, 1 invalid"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -142,7 +182,11 @@ fn usage_errors_exit_2() {
 #[test]
 fn fpr_picks_the_operating_point() {
     let name = support::name_between_operating_points();
-    let score = dga_classifier::classify(name).unwrap().score;
+    let score = dga_classifier::classify(name)
+        .unwrap()
+        .score()
+        .copied()
+        .unwrap();
     let mut verdicts = Vec::new();
     for point in MODEL.operating_points {
         let rate = point.false_positive_rate.to_string();
@@ -169,18 +213,32 @@ fn fpr_picks_the_operating_point() {
 fn junk_lines_are_reported_and_the_run_goes_on() {
     let mut input = b"google.com\n\n# a comment\n   \nbad\xffname.com\n".to_vec();
     input.extend(std::iter::repeat_n(b'a', 1 << 20));
-    input.extend(b"\nexa_mple.com\nwikipedia.org\r\nzyxgifnjobqhzptuodmzov.ru");
+    input.extend(b"\nexa\x01mple.com\nwikipedia.org\r\nzyxgifnjobqhzptuodmzov.ru");
     let output = run(&[], &input);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let domains: Vec<&str> = stdout
+    let rows: Vec<(&str, &str)> = stdout
         .lines()
         .skip(1)
-        .map(|l| l.split(',').next().unwrap())
+        .map(|l| {
+            let mut fields = l.split(',');
+            (fields.next().unwrap(), fields.nth(3).unwrap())
+        })
         .collect();
+    // A row for every line, the bad ones as errors, echoed escaped.
     assert_eq!(
-        domains,
-        ["google.com", "wikipedia.org", "zyxgifnjobqhzptuodmzov.ru"]
+        rows,
+        [
+            ("google.com", "legitimate"),
+            ("", "skipped"),
+            ("# a comment", "skipped"),
+            ("", "skipped"),
+            ("bad\\xffname.com", "error"),
+            (&*format!("{}...", "a".repeat(100)), "error"),
+            ("exa\\x01mple.com", "error"),
+            ("wikipedia.org", "legitimate"),
+            ("zyxgifnjobqhzptuodmzov.ru", "malicious"),
+        ]
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("stdin:")).collect();
@@ -201,7 +259,7 @@ fn junk_lines_are_reported_and_the_run_goes_on() {
         errors[1].len()
     );
     assert!(
-        errors[2].starts_with("classify: stdin:7: invalid character '_'"),
+        errors[2].starts_with("classify: stdin:7: invalid character '\\u{1}'"),
         "{}",
         errors[2]
     );
@@ -253,17 +311,13 @@ fn a_pipe_fed_slowly_is_scored_as_it_comes() {
 fn options_as_unix_tools_take_them() {
     // `--name=value`, and `--` before a name that starts like an option.
     let output = run(&["--fpr=0.01", "--", "-notaflag.com", "google.com"], "");
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(
-        stdout.lines().count(),
-        2,
-        "the header and google.com: {stdout}"
-    );
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let rows: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "-notaflag.com and google.com: {stdout}");
     assert!(
-        stderr.contains("argument:1: label starts or ends with '-'"),
-        "{stderr}"
+        rows[0].starts_with("-notaflag.com,-notaflag,com,icann,unscored,not-a-host-name,"),
+        "{stdout}"
     );
     for (args, message) in [
         (

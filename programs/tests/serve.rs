@@ -32,7 +32,7 @@ fn classifies_by_post_and_by_get() {
     support::assert_built_with_this_model(&post);
     let c = dga_classifier::classify("plzdonthackmekthxbye").unwrap();
     assert_eq!(post["label"], 1);
-    assert_eq!(post["class1Prob"], c.score.p_malicious);
+    assert_eq!(post["class1Prob"], c.score().unwrap().p_malicious);
     assert_eq!(post["scoredLabel"], "plzdonthackmekthxbye");
     for (feature, _) in dga_classifier::MODEL.coefficients {
         let value = post["features"][feature.json_name()].as_f64();
@@ -71,7 +71,11 @@ fn judges_at_the_operating_point_asked_for() {
     );
     assert_eq!(model["threshold"], dga_classifier::MODEL.threshold);
     let name = support::name_between_operating_points();
-    let score = dga_classifier::classify(name).unwrap().score;
+    let score = dga_classifier::classify(name)
+        .unwrap()
+        .score()
+        .copied()
+        .unwrap();
     let mut verdicts = Vec::new();
     for point in points {
         let rate = point.false_positive_rate;
@@ -145,9 +149,9 @@ fn bad_input_is_a_4xx_with_an_error() {
         (
             "POST",
             "/classify",
-            br#"{"domain": "exa_mple.com"}"#,
+            br#"{"domain": "exa\tmple.com"}"#,
             422,
-            "invalid character '_'",
+            "invalid character '\\t'",
         ),
         (
             "POST",

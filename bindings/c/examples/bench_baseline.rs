@@ -26,8 +26,11 @@ fn main() {
     for round in &mut per_call {
         let start = Instant::now();
         for name in &names {
-            if let Ok(c) = dga_classifier::classify(black_box(name)) {
-                sink += c.score.p_malicious;
+            if let Some(score) = dga_classifier::classify(black_box(name))
+                .ok()
+                .and_then(|c| c.score().copied())
+            {
+                sink += score.p_malicious;
             }
         }
         *round = start.elapsed().as_nanos() as f64 / names.len() as f64;

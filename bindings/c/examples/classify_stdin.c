@@ -6,8 +6,9 @@
  *
  * Prints one tab-separated line per name: the name, then either `ok`, the label scored, its
  * suffix and suffix kind, the verdict, P(malicious) and the log-odds (%.17g: the exact doubles),
- * then `feature=value:contribution` for each term; or (the name's first 40 bytes, unprintable ones
- * as `?`) `error`, the status and the message.
+ * then `feature=value:contribution` for each term; or `unscored`, the label and suffix picked,
+ * the reason's name and its sentence; or (the name's first 40 bytes, unprintable ones as `?`)
+ * `error`, the status and the message.
  * Says which model it scores with on stderr; exits 1 if any line was not a host name. */
 #define _POSIX_C_SOURCE 200809L /* getline */
 #include "dga_classifier.h"
@@ -32,8 +33,13 @@ int main(void) {
             /* The name may hold anything: echo at most 40 bytes of it, and only printable ones. */
             for (size_t i = 0; i < length && i < 40; i++)
                 putchar(line[i] >= 0x20 && line[i] < 0x7f ? line[i] : '?');
-            printf("\terror\t%d\t%s\n", status, r.error_message);
+            printf("\terror\t%d\t%s\n", status, r.message);
             invalid++;
+            continue;
+        }
+        if (r.verdict == DGA_UNSCORED) {
+            printf("%.*s\tunscored\t%s\t%s\t%s\t%s\n", (int)length, line, r.label, r.suffix,
+                   dga_unscored_name(r.unscored), r.message);
             continue;
         }
         printf("%.*s\tok\t%s\t%s\t%s\t%s\t%.17g\t%.17g", (int)length, line, r.label, r.suffix,

@@ -20,8 +20,9 @@
 // Bytes in `DgaResult::error_message`, its NUL included: every message fits.
 #define DGA_MESSAGE_CAPACITY 192
 
-// What became of a call. `DGA_OK` is 0; every other value is an error, described by
-// `dga_status_message` and, for a host name, in detail by `DgaResult::error_message`.
+// What became of a call. `DGA_OK` is 0: the name was answered, scored or not
+// (`DgaResult::verdict`); every other value is an error, described by `dga_status_message`
+// and, for a name, in detail by `DgaResult::message`.
 typedef enum DgaStatus {
   // Scored.
   DGA_OK = 0,
@@ -37,14 +38,8 @@ typedef enum DgaStatus {
   DGA_LABEL_TOO_LONG,
   // Two dots in a row, or a dot at the start.
   DGA_EMPTY_LABEL,
-  // A byte other than an ASCII letter, digit, `-` or `.` (a NUL among them).
+  // A control character (a NUL among them).
   DGA_INVALID_CHARACTER,
-  // A label starts or ends with `-`.
-  DGA_HYPHEN_AT_LABEL_EDGE,
-  // The last label is all digits, as in an IPv4 address.
-  DGA_NUMERIC_TOP_LEVEL_LABEL,
-  // The label to score is punycode (`xn--`), which the model of ASCII names does not judge.
-  DGA_PUNYCODE,
   // The model has no operating point for that false-positive rate.
   DGA_UNKNOWN_OPERATING_POINT,
   // A bug: the library panicked. Please report it with the input.
@@ -57,6 +52,8 @@ typedef enum DgaVerdict {
   DGA_LEGITIMATE = 0,
   // At or above the threshold: machine-generated.
   DGA_MALICIOUS = 1,
+  // Not scored: `DgaResult::unscored` says why.
+  DGA_UNSCORED = 2,
 } DgaVerdict;
 
 // A feature of the label, as a term of the model; `dga_feature_name` spells it.
@@ -93,6 +90,24 @@ typedef enum DgaSuffixKind {
   DGA_SINGLE_LABEL,
 } DgaSuffixKind;
 
+// Why a name was answered without a score; `dga_unscored_name` spells it.
+typedef enum DgaUnscored {
+  // It was scored.
+  DGA_SCORED = 0,
+  // An IP address written as a name (`10.0.0.1`, `fe80::1`).
+  DGA_IP_ADDRESS,
+  // A reverse look-up, under `in-addr.arpa` or `ip6.arpa`.
+  DGA_REVERSE_LOOKUP,
+  // Under a special-use domain (`local`, `onion`, `home.arpa`, ...).
+  DGA_SPECIAL_USE,
+  // Its top-level domain is not one of the DNS root's: a local name.
+  DGA_PRIVATE_TOP_LEVEL,
+  // The label to score is internationalised (punycode or not ASCII).
+  DGA_INTERNATIONALISED,
+  // The label to score has a character no registry takes (`_`, `*`), or a `-` at an edge.
+  DGA_NOT_A_HOST_NAME,
+} DgaUnscored;
+
 // One term of the log-odds.
 typedef struct DgaTerm {
   // Which feature.
@@ -125,21 +140,25 @@ typedef struct DgaResult {
   char suffix[DGA_SUFFIX_CAPACITY];
   // What kind of suffix that is: why this label was scored.
   enum DgaSuffixKind suffix_kind;
-  // On an error about the name, the byte offset it concerns (0 when none does).
-  size_t error_position;
-  // On an error, what was wrong, in a sentence, NUL-terminated; empty on success.
-  char error_message[DGA_MESSAGE_CAPACITY];
+  // `DGA_SCORED`, or why the name was not scored (`verdict` is then `DGA_UNSCORED`).
+  enum DgaUnscored unscored;
+  // The byte offset an error, or a character no registry takes, is at (0 when none is).
+  size_t position;
+  // On an error, what was wrong; for a name not scored, why; in a sentence, NUL-terminated.
+  // Empty for a scored name.
+  char message[DGA_MESSAGE_CAPACITY];
 } DgaResult;
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// Scores the host name in `name[0..length]` (not NUL-terminated: its length says where it ends,
-// and a NUL inside it is an invalid character) into `*result`.
+// Answers for the name in `name[0..length]` (not NUL-terminated: its length says where it ends,
+// and a NUL inside it is an invalid character) into `*result`: its score, or why it was not
+// scored (an IP address, a reverse look-up, a local name...: `result->unscored`).
 //
-// Returns `DGA_OK`, or the error, with `result->error_message` and `result->error_position`
-// saying what was wrong; `DGA_NULL_POINTER` when `name` or `result` is NULL (`*result` is then
+// Returns `DGA_OK`, or the error, with `result->message` and `result->position` saying what
+// was wrong; `DGA_NULL_POINTER` when `name` or `result` is NULL (`*result` is then
 // left as it was when `result` is NULL, and cleared when `name` is).
 //
 // # Safety
@@ -148,7 +167,8 @@ extern "C" {
 enum DgaStatus dga_classify(const char *name, size_t length, struct DgaResult *result);
 
 // Judges `result` at the model's operating point for `false_positive_rate` (one
-// `dga_operating_point` lists, e.g. 0.01) into `*verdict`.
+// `dga_operating_point` lists, e.g. 0.01) into `*verdict`; a name not scored stays
+// `DGA_UNSCORED`.
 //
 // Returns `DGA_OK`, `DGA_UNKNOWN_OPERATING_POINT` when the model has no point for that rate, or
 // `DGA_NULL_POINTER`.
@@ -184,7 +204,7 @@ double dga_default_false_positive_rate(void);
 const char *dga_model_name(void);
 
 // What a status means, in a few words, NUL-terminated and static; "unknown status" for a value
-// that is not a `DgaStatus`. A name's error has its details in `DgaResult::error_message`.
+// that is not a `DgaStatus`. A name's error has its details in `DgaResult::message`.
 const char *dga_status_message(int status);
 
 // A feature's name as model files spell it (`ngram_bits`), NUL-terminated and static;
@@ -194,6 +214,11 @@ const char *dga_feature_name(int feature);
 // A suffix kind's name (`private-user-named`), NUL-terminated and static; "unknown suffix kind"
 // for a value that is not a `DgaSuffixKind`.
 const char *dga_suffix_kind_name(int kind);
+
+// Why a name was not scored, as `Unscored::name` spells it (`reverse-lookup`), NUL-terminated
+// and static; "scored" for `DGA_SCORED`, "unknown reason" for a value that is not a
+// `DgaUnscored`.
+const char *dga_unscored_name(int unscored);
 
 #ifdef __cplusplus
 }  // extern "C"

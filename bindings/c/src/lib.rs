@@ -14,8 +14,8 @@
 use core::ffi::{c_char, c_int, CStr};
 use core::fmt::Write;
 use dga_classifier::{
-    classify, DomainError, Feature, SuffixKind, Verdict, FEATURE_COUNT, MAX_LABEL_LEN,
-    MAX_NAME_LEN, MODEL,
+    classify, DomainError, Feature, Outcome, SuffixKind, Unscored, Verdict, FEATURE_COUNT,
+    MAX_LABEL_LEN, MAX_NAME_LEN, MODEL,
 };
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -34,8 +34,9 @@ const _: () = assert!(Feature::ALL.len() == DGA_MAX_TERMS && FEATURE_COUNT <= DG
 const _: () = assert!(DGA_LABEL_CAPACITY == MAX_LABEL_LEN + 1);
 const _: () = assert!(DGA_SUFFIX_CAPACITY == MAX_NAME_LEN + 1);
 
-/// What became of a call. `DGA_OK` is 0; every other value is an error, described by
-/// `dga_status_message` and, for a host name, in detail by `DgaResult::error_message`.
+/// What became of a call. `DGA_OK` is 0: the name was answered, scored or not
+/// (`DgaResult::verdict`); every other value is an error, described by `dga_status_message`
+/// and, for a name, in detail by `DgaResult::message`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DgaStatus {
@@ -53,14 +54,8 @@ pub enum DgaStatus {
     DGA_LABEL_TOO_LONG,
     /// Two dots in a row, or a dot at the start.
     DGA_EMPTY_LABEL,
-    /// A byte other than an ASCII letter, digit, `-` or `.` (a NUL among them).
+    /// A control character (a NUL among them).
     DGA_INVALID_CHARACTER,
-    /// A label starts or ends with `-`.
-    DGA_HYPHEN_AT_LABEL_EDGE,
-    /// The last label is all digits, as in an IPv4 address.
-    DGA_NUMERIC_TOP_LEVEL_LABEL,
-    /// The label to score is punycode (`xn--`), which the model of ASCII names does not judge.
-    DGA_PUNYCODE,
     /// The model has no operating point for that false-positive rate.
     DGA_UNKNOWN_OPERATING_POINT,
     /// A bug: the library panicked. Please report it with the input.
@@ -75,6 +70,28 @@ pub enum DgaVerdict {
     DGA_LEGITIMATE = 0,
     /// At or above the threshold: machine-generated.
     DGA_MALICIOUS = 1,
+    /// Not scored: `DgaResult::unscored` says why.
+    DGA_UNSCORED = 2,
+}
+
+/// Why a name was answered without a score; `dga_unscored_name` spells it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DgaUnscored {
+    /// It was scored.
+    DGA_SCORED = 0,
+    /// An IP address written as a name (`10.0.0.1`, `fe80::1`).
+    DGA_IP_ADDRESS,
+    /// A reverse look-up, under `in-addr.arpa` or `ip6.arpa`.
+    DGA_REVERSE_LOOKUP,
+    /// Under a special-use domain (`local`, `onion`, `home.arpa`, ...).
+    DGA_SPECIAL_USE,
+    /// Its top-level domain is not one of the DNS root's: a local name.
+    DGA_PRIVATE_TOP_LEVEL,
+    /// The label to score is internationalised (punycode or not ASCII).
+    DGA_INTERNATIONALISED,
+    /// The label to score has a character no registry takes (`_`, `*`), or a `-` at an edge.
+    DGA_NOT_A_HOST_NAME,
 }
 
 /// A feature of the label, as a term of the model; `dga_feature_name` spells it.
@@ -151,10 +168,13 @@ pub struct DgaResult {
     pub suffix: [c_char; DGA_SUFFIX_CAPACITY],
     /// What kind of suffix that is: why this label was scored.
     pub suffix_kind: DgaSuffixKind,
-    /// On an error about the name, the byte offset it concerns (0 when none does).
-    pub error_position: usize,
-    /// On an error, what was wrong, in a sentence, NUL-terminated; empty on success.
-    pub error_message: [c_char; DGA_MESSAGE_CAPACITY],
+    /// `DGA_SCORED`, or why the name was not scored (`verdict` is then `DGA_UNSCORED`).
+    pub unscored: DgaUnscored,
+    /// The byte offset an error, or a character no registry takes, is at (0 when none is).
+    pub position: usize,
+    /// On an error, what was wrong; for a name not scored, why; in a sentence, NUL-terminated.
+    /// Empty for a scored name.
+    pub message: [c_char; DGA_MESSAGE_CAPACITY],
 }
 
 const EMPTY_TERM: DgaTerm = DgaTerm {
@@ -174,15 +194,17 @@ const EMPTY_RESULT: DgaResult = DgaResult {
     label: [0; DGA_LABEL_CAPACITY],
     suffix: [0; DGA_SUFFIX_CAPACITY],
     suffix_kind: DgaSuffixKind::DGA_ICANN,
-    error_position: 0,
-    error_message: [0; DGA_MESSAGE_CAPACITY],
+    unscored: DgaUnscored::DGA_SCORED,
+    position: 0,
+    message: [0; DGA_MESSAGE_CAPACITY],
 };
 
-/// Scores the host name in `name[0..length]` (not NUL-terminated: its length says where it ends,
-/// and a NUL inside it is an invalid character) into `*result`.
+/// Answers for the name in `name[0..length]` (not NUL-terminated: its length says where it ends,
+/// and a NUL inside it is an invalid character) into `*result`: its score, or why it was not
+/// scored (an IP address, a reverse look-up, a local name...: `result->unscored`).
 ///
-/// Returns `DGA_OK`, or the error, with `result->error_message` and `result->error_position`
-/// saying what was wrong; `DGA_NULL_POINTER` when `name` or `result` is NULL (`*result` is then
+/// Returns `DGA_OK`, or the error, with `result->message` and `result->position` saying what
+/// was wrong; `DGA_NULL_POINTER` when `name` or `result` is NULL (`*result` is then
 /// left as it was when `result` is NULL, and cleared when `name` is).
 ///
 /// # Safety
@@ -228,9 +250,7 @@ fn classify_into(bytes: &[u8], result: &mut DgaResult) -> DgaStatus {
                 result,
                 DgaStatus::DGA_NOT_UTF8,
                 at,
-                format_args!(
-                    "byte {at} is not UTF-8: a host name has only letters, digits, '-' and '.'"
-                ),
+                format_args!("byte {at} is not UTF-8"),
             );
         }
     };
@@ -241,7 +261,22 @@ fn classify_into(bytes: &[u8], result: &mut DgaResult) -> DgaStatus {
             return fail(result, status_of(error), position, format_args!("{error}"));
         }
     };
-    let score = classification.score;
+    copy_text(&mut result.label, &classification.label);
+    copy_text(&mut result.suffix, &classification.suffix);
+    result.suffix_kind = suffix_kind_of(classification.suffix_kind);
+    let score = match classification.outcome {
+        Outcome::Scored(score) => score,
+        Outcome::Unscored(why) => {
+            result.verdict = DgaVerdict::DGA_UNSCORED;
+            result.unscored = unscored_of(why);
+            let position = match why {
+                Unscored::NotHostName { position, .. } => position,
+                _ => 0,
+            };
+            fail(result, DgaStatus::DGA_OK, position, format_args!("{why}"));
+            return DgaStatus::DGA_OK;
+        }
+    };
     result.verdict = verdict_of(score.verdict);
     result.p_malicious = score.p_malicious;
     result.p_legitimate = score.p_legitimate;
@@ -255,13 +290,11 @@ fn classify_into(bytes: &[u8], result: &mut DgaResult) -> DgaStatus {
             contribution: term.contribution,
         };
     }
-    copy_text(&mut result.label, &classification.label);
-    copy_text(&mut result.suffix, &classification.suffix);
-    result.suffix_kind = suffix_kind_of(classification.suffix_kind);
     DgaStatus::DGA_OK
 }
 
-/// Records an error in `result`: the message is cut at the buffer's end, on a character boundary.
+/// Records an error, or why a name was not scored, in `result`: the message is cut at the
+/// buffer's end, on a character boundary.
 fn fail(
     result: &mut DgaResult,
     status: DgaStatus,
@@ -270,8 +303,8 @@ fn fail(
 ) -> DgaStatus {
     let mut text = heapless::String::<{ DGA_MESSAGE_CAPACITY - 1 }>::new();
     let _ = Truncating(&mut text).write_fmt(message);
-    copy_text(&mut result.error_message, &text);
-    result.error_position = position;
+    copy_text(&mut result.message, &text);
+    result.position = position;
     status
 }
 
@@ -304,9 +337,17 @@ fn status_of(error: DomainError) -> DgaStatus {
         DomainError::LabelTooLong { .. } => DgaStatus::DGA_LABEL_TOO_LONG,
         DomainError::EmptyLabel { .. } => DgaStatus::DGA_EMPTY_LABEL,
         DomainError::InvalidCharacter { .. } => DgaStatus::DGA_INVALID_CHARACTER,
-        DomainError::HyphenAtLabelEdge { .. } => DgaStatus::DGA_HYPHEN_AT_LABEL_EDGE,
-        DomainError::NumericTopLevelLabel => DgaStatus::DGA_NUMERIC_TOP_LEVEL_LABEL,
-        DomainError::Punycode { .. } => DgaStatus::DGA_PUNYCODE,
+    }
+}
+
+fn unscored_of(why: Unscored) -> DgaUnscored {
+    match why {
+        Unscored::IpAddress => DgaUnscored::DGA_IP_ADDRESS,
+        Unscored::ReverseLookup => DgaUnscored::DGA_REVERSE_LOOKUP,
+        Unscored::SpecialUse { .. } => DgaUnscored::DGA_SPECIAL_USE,
+        Unscored::PrivateTopLevel => DgaUnscored::DGA_PRIVATE_TOP_LEVEL,
+        Unscored::Internationalised => DgaUnscored::DGA_INTERNATIONALISED,
+        Unscored::NotHostName { .. } => DgaUnscored::DGA_NOT_A_HOST_NAME,
     }
 }
 
@@ -341,7 +382,8 @@ fn suffix_kind_of(kind: SuffixKind) -> DgaSuffixKind {
 }
 
 /// Judges `result` at the model's operating point for `false_positive_rate` (one
-/// `dga_operating_point` lists, e.g. 0.01) into `*verdict`.
+/// `dga_operating_point` lists, e.g. 0.01) into `*verdict`; a name not scored stays
+/// `DGA_UNSCORED`.
 ///
 /// Returns `DGA_OK`, `DGA_UNKNOWN_OPERATING_POINT` when the model has no point for that rate, or
 /// `DGA_NULL_POINTER`.
@@ -362,6 +404,10 @@ pub unsafe extern "C" fn dga_verdict_at(
         return DgaStatus::DGA_NULL_POINTER;
     };
     match MODEL.operating_point(false_positive_rate) {
+        Some(_) if result.verdict == DgaVerdict::DGA_UNSCORED => {
+            *verdict = DgaVerdict::DGA_UNSCORED;
+            DgaStatus::DGA_OK
+        }
         Some(point) if result.p_malicious >= point.threshold => {
             *verdict = DgaVerdict::DGA_MALICIOUS;
             DgaStatus::DGA_OK
@@ -442,14 +488,14 @@ const fn nul_terminated<const N: usize>(text: &str) -> [c_char; N] {
 }
 
 /// What a status means, in a few words, NUL-terminated and static; "unknown status" for a value
-/// that is not a `DgaStatus`. A name's error has its details in `DgaResult::error_message`.
+/// that is not a `DgaStatus`. A name's error has its details in `DgaResult::message`.
 #[no_mangle]
 pub extern "C" fn dga_status_message(status: c_int) -> *const c_char {
     status_message(status).as_ptr()
 }
 
 fn status_message(status: c_int) -> &'static CStr {
-    const MESSAGES: [&CStr; 13] = [
+    const MESSAGES: [&CStr; 10] = [
         c"ok",
         c"a pointer argument is NULL",
         c"the name is not UTF-8",
@@ -457,10 +503,7 @@ fn status_message(status: c_int) -> &'static CStr {
         c"the domain name is longer than 253 bytes",
         c"a label is longer than 63 bytes",
         c"empty label",
-        c"invalid character: a host name has only letters, digits, '-' and '.'",
-        c"a label starts or ends with '-'",
-        c"the last label is all digits: an IP address, not a domain name",
-        c"the label to score is punycode (xn--), which a model of ASCII names does not judge",
+        c"invalid character: a control character",
         c"the model has no operating point for that false-positive rate",
         c"internal error: the library panicked",
     ];
@@ -506,6 +549,27 @@ fn suffix_kind_name(kind: c_int) -> &'static CStr {
     entry(&NAMES, kind).unwrap_or(c"unknown suffix kind")
 }
 
+/// Why a name was not scored, as `Unscored::name` spells it (`reverse-lookup`), NUL-terminated
+/// and static; "scored" for `DGA_SCORED`, "unknown reason" for a value that is not a
+/// `DgaUnscored`.
+#[no_mangle]
+pub extern "C" fn dga_unscored_name(unscored: c_int) -> *const c_char {
+    unscored_name(unscored).as_ptr()
+}
+
+fn unscored_name(unscored: c_int) -> &'static CStr {
+    const NAMES: [&CStr; 7] = [
+        c"scored",
+        c"ip-address",
+        c"reverse-lookup",
+        c"special-use",
+        c"private-top-level",
+        c"internationalised",
+        c"not-a-host-name",
+    ];
+    entry(&NAMES, unscored).unwrap_or(c"unknown reason")
+}
+
 /// `table[index]`, for an index C passed as an int that may be anything.
 fn entry(table: &[&'static CStr], index: c_int) -> Option<&'static CStr> {
     usize::try_from(index)
@@ -535,7 +599,24 @@ mod tests {
             status_message(DgaStatus::DGA_INTERNAL_ERROR as c_int).to_str(),
             Ok("internal error: the library panicked")
         );
-        assert_eq!(status_message(13).to_str(), Ok("unknown status"));
+        assert_eq!(status_message(10).to_str(), Ok("unknown status"));
+        let reasons = [
+            Unscored::IpAddress,
+            Unscored::ReverseLookup,
+            Unscored::SpecialUse { domain: "local" },
+            Unscored::PrivateTopLevel,
+            Unscored::Internationalised,
+            Unscored::NotHostName {
+                position: 0,
+                character: '_',
+            },
+        ];
+        for (i, why) in reasons.into_iter().enumerate() {
+            assert_eq!(unscored_of(why) as usize, i + 1);
+            assert_eq!(unscored_name(i as c_int + 1).to_str(), Ok(why.name()));
+        }
+        assert_eq!(unscored_name(0).to_str(), Ok("scored"));
+        assert_eq!(unscored_name(7).to_str(), Ok("unknown reason"));
         assert_eq!(
             CStr::from_bytes_until_nul(&MODEL_NAME.map(|c| c as u8)).map(CStr::to_str),
             Ok(Ok(MODEL.name))

@@ -3,7 +3,8 @@
     python bindings/python/examples/generate_dns_log.py dns.parquet 1200000
 
 Columns: id, ts, client, query. Half the queries are ordinary names, 40 % random labels under
-ICANN and dynamic-DNS suffixes, 5 % are not host names and 5 % are null, seeded.
+ICANN and dynamic-DNS suffixes, 5 % are names no DGA made or no names at all and 5 % are null,
+seeded.
 """
 
 import sys
@@ -15,7 +16,8 @@ import pyarrow.parquet as pq
 
 
 def dns_log(path: Path, rows: int) -> pa.Table:
-    """A resolver's log: time, client, query; some queries are not host names, some are null."""
+    """A resolver's log: time, client, query; some queries are not scored (`bad_name.com`, a
+    reverse look-up), some are no names at all (`a..b`, a tab, 300 bytes), some null."""
     rng = np.random.default_rng(20161231)
     words = ["mail", "www", "cdn", "api", "login", "google", "wikipedia", "shop", "news", "cloud"]
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz0123456789"))
@@ -30,7 +32,7 @@ def dns_log(path: Path, rows: int) -> pa.Table:
         elif i % 20 == 9:
             queries.append(None)
         else:
-            queries.append(["bad_name.com", "a..b", "-x.com", "10.0.0.1", "x" * 300][(i // 20) % 5])
+            queries.append(["bad_name.com", "a..b", "1.0.0.127.in-addr.arpa", "ex\tample.com", "x" * 300][(i // 20) % 5])
     table = pa.table({
         "id": pa.array(np.arange(rows, dtype=np.int64)),
         "ts": pa.array(1_700_000_000 + np.arange(rows) // 100, type=pa.int64()),

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 import dga_classifier
 
-STRING_COLUMNS = ["label", "suffix", "suffix_kind", "verdict"]
+STRING_COLUMNS = ["label", "suffix", "suffix_kind", "verdict", "unscored", "reason"]
 
 
 def score_columns() -> list:

@@ -9,8 +9,8 @@
 
 use dga_classifier::{
     classify as classify_host, features as label_features, Classification as Scored, ClientReport,
-    ClientSlot, DomainError, Event, Feature, OperatingPoint, Rcode, Rfc3339, Settings, SuffixKind,
-    Verdict, FEATURE_COUNT, HUNT_MODEL, MODEL,
+    ClientSlot, DomainError, Event, Feature, OperatingPoint, Outcome, Rcode, Rfc3339, Settings,
+    SuffixKind, Unscored, Verdict, FEATURE_COUNT, HUNT_MODEL, MODEL,
 };
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -40,28 +40,31 @@ impl Term {
     }
 }
 
-/// A host name's score: which label was scored and why, the verdict, and every term.
+/// A name's answer: which label was picked and why, the verdict, and every term; or why it was
+/// not scored.
 #[pyclass(frozen, get_all, module = "dga_classifier")]
 struct Classification {
-    /// The label scored, lowercased.
+    /// The label picked, lowercased.
     label: String,
     /// What stands right of it (`co.uk`); empty for a single label.
     suffix: String,
-    /// The suffix's kind (`icann`, `private-user-named`...): why this label was scored.
+    /// The suffix's kind (`icann`, `private-user-named`...): why this label was picked.
     suffix_kind: &'static str,
-    /// That reason, in a sentence.
-    reason: &'static str,
-    /// `legitimate` or `malicious`, at the model's default threshold.
+    /// Why this label was scored, or why the name was not, in a sentence.
+    reason: String,
+    /// `legitimate` or `malicious` at the model's default threshold, or `unscored`.
     verdict: &'static str,
-    /// Probability that the label was machine-generated.
-    p_malicious: f64,
-    /// Probability that it was not (computed apart: precise near 0).
-    p_legitimate: f64,
-    /// `intercept` plus every contribution, left to right.
-    log_odds: f64,
-    /// The model's intercept.
-    intercept: f64,
-    /// The model's terms, in its order.
+    /// Why the name was not scored (`reverse-lookup`, `special-use`...); None when it was.
+    unscored: Option<&'static str>,
+    /// Probability that the label was machine-generated; None when not scored.
+    p_malicious: Option<f64>,
+    /// Probability that it was not (computed apart: precise near 0); None when not scored.
+    p_legitimate: Option<f64>,
+    /// `intercept` plus every contribution, left to right; None when not scored.
+    log_odds: Option<f64>,
+    /// The model's intercept; None when not scored.
+    intercept: Option<f64>,
+    /// The model's terms, in its order; none when not scored.
     terms: Vec<Term>,
 }
 
@@ -69,15 +72,24 @@ struct Classification {
 impl Classification {
     /// The verdict at the model's operating point for `fpr` (one of `MODEL.operating_points`).
     fn verdict_at(&self, fpr: f64) -> PyResult<&'static str> {
-        Ok(verdict_name(
-            operating_point(fpr)?.threshold <= self.p_malicious,
-        ))
+        let point = operating_point(fpr)?;
+        Ok(self
+            .p_malicious
+            .map_or("unscored", |p| verdict_name(point.threshold <= p)))
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "Classification(label={:?}, suffix={:?}, suffix_kind={:?}, verdict={:?}, p_malicious={}, log_odds={})",
-            self.label, self.suffix, self.suffix_kind, self.verdict, self.p_malicious, self.log_odds
+            "Classification(label={:?}, suffix={:?}, suffix_kind={:?}, verdict={:?}, {})",
+            self.label,
+            self.suffix,
+            self.suffix_kind,
+            self.verdict,
+            match (self.unscored, self.p_malicious, self.log_odds) {
+                (Some(why), ..) => format!("unscored={why:?}"),
+                (None, Some(p), Some(log_odds)) => format!("p_malicious={p}, log_odds={log_odds}"),
+                _ => String::new(),
+            }
         )
     }
 }
@@ -113,9 +125,6 @@ fn error_kind(error: &DomainError) -> &'static str {
         DomainError::LabelTooLong { .. } => "label_too_long",
         DomainError::EmptyLabel { .. } => "empty_label",
         DomainError::InvalidCharacter { .. } => "invalid_character",
-        DomainError::HyphenAtLabelEdge { .. } => "hyphen_at_label_edge",
-        DomainError::NumericTopLevelLabel => "numeric_top_level_label",
-        DomainError::Punycode { .. } => "punycode",
     }
 }
 
@@ -136,22 +145,37 @@ fn domain_error(py: Python<'_>, error: &DomainError) -> PyErr {
     }
 }
 
-/// Scores one host name; raises `DomainError` for what is not a host name.
+/// Answers for one name: its score, or why it is not scored; raises `DomainError` for what is
+/// not a name at all.
 #[pyfunction]
 fn classify(py: Python<'_>, host: &str) -> PyResult<Classification> {
     let c = classify_host(host).map_err(|e| domain_error(py, &e))?;
-    Ok(Classification {
+    let picked = |reason, verdict, unscored| Classification {
         label: c.label.as_str().to_owned(),
         suffix: c.suffix.as_str().to_owned(),
         suffix_kind: c.suffix_kind.name(),
-        reason: c.suffix_kind.reason(),
-        verdict: verdict_name(c.score.verdict == Verdict::Malicious),
-        p_malicious: c.score.p_malicious,
-        p_legitimate: c.score.p_legitimate,
-        log_odds: c.score.log_odds,
-        intercept: c.score.intercept,
-        terms: c
-            .score
+        reason,
+        verdict,
+        unscored,
+        p_malicious: None,
+        p_legitimate: None,
+        log_odds: None,
+        intercept: None,
+        terms: Vec::new(),
+    };
+    let s = match c.outcome {
+        Outcome::Scored(s) => s,
+        Outcome::Unscored(why) => {
+            return Ok(picked(why.to_string(), "unscored", Some(why.name())));
+        }
+    };
+    let verdict = verdict_name(s.verdict == Verdict::Malicious);
+    Ok(Classification {
+        p_malicious: Some(s.p_malicious),
+        p_legitimate: Some(s.p_legitimate),
+        log_odds: Some(s.log_odds),
+        intercept: Some(s.intercept),
+        terms: s
             .terms
             .iter()
             .map(|t| Term {
@@ -160,6 +184,7 @@ fn classify(py: Python<'_>, host: &str) -> PyResult<Classification> {
                 contribution: t.contribution,
             })
             .collect(),
+        ..picked(c.suffix_kind.reason().to_owned(), verdict, None)
     })
 }
 
@@ -203,7 +228,8 @@ fn model(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 struct Columns {
     p_malicious: Vec<f64>,
     log_odds: Vec<f64>,
-    malicious: Vec<bool>,
+    /// Per row, an index into [`VERDICTS`].
+    verdict: Vec<u8>,
     /// Per term of the model, its value and its contribution, a column each.
     values: [Vec<f64>; FEATURE_COUNT],
     contributions: [Vec<f64>; FEATURE_COUNT],
@@ -212,22 +238,23 @@ struct Columns {
     text_ends: Vec<(usize, usize)>,
     /// `SuffixKind` per row; `None` for an error row.
     kinds: Vec<Option<SuffixKind>>,
+    /// The rows not scored: their index in this share, and why.
+    unscored: Vec<(usize, Unscored)>,
     /// The error rows: their index in this share, and the message.
     errors: Vec<(usize, String)>,
 }
+
+/// The verdicts of a batch's rows, in the order [`Columns::verdict`] counts them.
+const VERDICTS: [&str; 3] = ["legitimate", "malicious", "unscored"];
+const UNSCORED: u8 = 2;
 
 impl Columns {
     fn push(&mut self, row: usize, name: Result<&str, String>, point: Option<OperatingPoint>) {
         let scored = name.and_then(|name| classify_host(name).map_err(|e| e.to_string()));
         match scored {
-            Ok(c) => self.push_scored(&c, point),
+            Ok(c) => self.push_answer(row, &c, point),
             Err(message) => {
-                self.p_malicious.push(f64::NAN);
-                self.log_odds.push(f64::NAN);
-                self.malicious.push(false);
-                for column in self.values.iter_mut().chain(&mut self.contributions) {
-                    column.push(f64::NAN);
-                }
+                self.push_no_score();
                 self.text_ends.push((self.text.len(), self.text.len()));
                 self.kinds.push(None);
                 self.errors.push((row, message));
@@ -235,19 +262,37 @@ impl Columns {
         }
     }
 
-    fn push_scored(&mut self, c: &Scored, point: Option<OperatingPoint>) {
-        let s = &c.score;
-        self.p_malicious.push(s.p_malicious);
-        self.log_odds.push(s.log_odds);
-        let verdict = point.map_or(s.verdict, |p| p.verdict(s));
-        self.malicious.push(verdict == Verdict::Malicious);
-        for (term, (value, contribution)) in s
-            .terms
-            .iter()
-            .zip(self.values.iter_mut().zip(&mut self.contributions))
-        {
-            value.push(term.value);
-            contribution.push(term.contribution);
+    /// A row with no score: NaN in every number. (An error row's verdict is None: its kind says
+    /// it is one.)
+    fn push_no_score(&mut self) {
+        self.p_malicious.push(f64::NAN);
+        self.log_odds.push(f64::NAN);
+        self.verdict.push(UNSCORED);
+        for column in self.values.iter_mut().chain(&mut self.contributions) {
+            column.push(f64::NAN);
+        }
+    }
+
+    fn push_answer(&mut self, row: usize, c: &Scored, point: Option<OperatingPoint>) {
+        match &c.outcome {
+            Outcome::Scored(s) => {
+                self.p_malicious.push(s.p_malicious);
+                self.log_odds.push(s.log_odds);
+                let verdict = point.map_or(s.verdict, |p| p.verdict(s));
+                self.verdict.push(u8::from(verdict == Verdict::Malicious));
+                for (term, (value, contribution)) in s
+                    .terms
+                    .iter()
+                    .zip(self.values.iter_mut().zip(&mut self.contributions))
+                {
+                    value.push(term.value);
+                    contribution.push(term.contribution);
+                }
+            }
+            Outcome::Unscored(why) => {
+                self.push_no_score();
+                self.unscored.push((row, *why));
+            }
         }
         self.text.push_str(&c.label);
         let label_end = self.text.len();
@@ -400,19 +445,21 @@ fn columns_to_numpy<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     let none = py.None();
-    let verdicts = [
-        PyString::new(py, "legitimate"),
-        PyString::new(py, "malicious"),
-    ];
+    let verdicts = VERDICTS.map(|name| PyString::new(py, name));
     let kinds = SuffixKind::ALL.map(|kind| (kind, PyString::new(py, kind.name())));
     let mut suffixes: std::collections::HashMap<&str, Py<PyAny>> = Default::default();
+    let mut reasons: std::collections::HashMap<Unscored, (Py<PyAny>, Py<PyAny>)> =
+        Default::default();
     let mut label = Vec::with_capacity(rows);
     let mut suffix = Vec::with_capacity(rows);
     let mut suffix_kind = Vec::with_capacity(rows);
     let mut verdict = Vec::with_capacity(rows);
+    let mut unscored = Vec::with_capacity(rows);
+    let mut reason = Vec::with_capacity(rows);
     let mut error = Vec::with_capacity(rows);
     for share in shares {
         let mut errors = share.errors.iter().peekable();
+        let mut not_scored = share.unscored.iter().peekable();
         let mut start = 0;
         for (row, (&(label_end, suffix_end), kind)) in
             share.text_ends.iter().zip(&share.kinds).enumerate()
@@ -434,11 +481,28 @@ fn columns_to_numpy<'py>(
                     suffix_kind
                         .push(name.map_or(none.clone_ref(py), |n| n.clone().into_any().unbind()));
                     verdict.push(
-                        verdicts[usize::from(share.malicious[row])]
+                        verdicts[usize::from(share.verdict[row])]
                             .clone()
                             .into_any()
                             .unbind(),
                     );
+                    match not_scored.next_if(|(r, _)| *r == row) {
+                        Some((_, why)) => {
+                            // Few reasons recur in a batch: one pair of Python strings each.
+                            let (name, sentence) = reasons.entry(*why).or_insert_with(|| {
+                                (
+                                    PyString::new(py, why.name()).into_any().unbind(),
+                                    PyString::new(py, &why.to_string()).into_any().unbind(),
+                                )
+                            });
+                            unscored.push(name.clone_ref(py));
+                            reason.push(sentence.clone_ref(py));
+                        }
+                        None => {
+                            unscored.push(none.clone_ref(py));
+                            reason.push(none.clone_ref(py));
+                        }
+                    }
                     error.push(none.clone_ref(py));
                 }
                 None => {
@@ -446,6 +510,8 @@ fn columns_to_numpy<'py>(
                     suffix.push(none.clone_ref(py));
                     suffix_kind.push(none.clone_ref(py));
                     verdict.push(none.clone_ref(py));
+                    unscored.push(none.clone_ref(py));
+                    reason.push(none.clone_ref(py));
                     let message = errors.next_if(|(r, _)| *r == row).map(|(_, m)| m.as_str());
                     error.push(PyString::new(py, message.unwrap_or("")).into_any().unbind());
                 }
@@ -457,6 +523,8 @@ fn columns_to_numpy<'py>(
     out.set_item("suffix", PyArray1::from_vec(py, suffix))?;
     out.set_item("suffix_kind", PyArray1::from_vec(py, suffix_kind))?;
     out.set_item("verdict", PyArray1::from_vec(py, verdict))?;
+    out.set_item("unscored", PyArray1::from_vec(py, unscored))?;
+    out.set_item("reason", PyArray1::from_vec(py, reason))?;
     let floats = |pick: fn(&Columns) -> &[f64]| -> Vec<f64> {
         shares
             .iter()
@@ -468,7 +536,7 @@ fn columns_to_numpy<'py>(
         PyArray1::from_vec(py, floats(|s| &s.p_malicious)),
     )?;
     out.set_item("log_odds", PyArray1::from_vec(py, floats(|s| &s.log_odds)))?;
-    // An error row has no score, so no intercept either: NaN, as its other numbers.
+    // A row with no score has no intercept either: NaN, as its other numbers.
     let intercept: Vec<f64> = floats(|s| &s.log_odds)
         .iter()
         .map(|l| {

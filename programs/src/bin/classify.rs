@@ -8,14 +8,17 @@
 //! (one the model file names, e.g. `0.01`) instead of its default threshold.
 //!
 //! Domains come from the arguments, from `--file` (one per line; `-` is stdin), or, with neither,
-//! from stdin. Output on stdout, in input order: CSV with a header (default: the domain, the label
-//! scored, the suffix right of it and its kind, the verdict, the probability, the log-odds, the
+//! from stdin. Output on stdout, one row per input line in input order, so that it lines up with
+//! the input: CSV with a header (default: the domain, the label picked, the suffix right of it
+//! and its kind, the verdict, why a name was not scored, the probability, the log-odds, the
 //! intercept, then each feature's value and contribution in columns of their own) or JSON lines,
-//! one object of the same fields a line. Every
-//! invalid line is reported on stderr with its source and line number, and counted; the exit code
-//! is 0 when all lines were valid, 1 when some were not, 2 on a usage or I/O error. Blank lines
-//! and `#` comments are skipped; a line that is not UTF-8 or longer than any host name is reported
-//! (at most 100 bytes of it, escaped) and the run goes on.
+//! one object of the same fields a line. The verdict is `malicious`, `legitimate`, `unscored` (an
+//! IP address, a reverse look-up, a local name...: see `dga_classifier::Unscored`), `error` or
+//! `skipped` (a blank line or a `#` comment). An error row is a line that is no name at all: it
+//! is also reported on stderr with its source and line number, and counted; the exit code is 0
+//! when there were none, 1 when there were some, 2 on a usage or I/O error. A line that is not
+//! UTF-8 or longer than any name is one (at most 100 bytes of it shown, escaped), and the run
+//! goes on.
 //!
 //! Input is read in blocks of 64 KiB cut at line ends: one thread reads, one per core scores and
 //! the main thread writes, in input order, so memory stays constant whatever the input size and
@@ -24,7 +27,7 @@
 
 use dga_api as api;
 
-use dga_classifier::{classify, Classification, OperatingPoint, Verdict, MODEL};
+use dga_classifier::{classify, OperatingPoint, Outcome, MODEL};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
@@ -52,12 +55,14 @@ const USAGE: &str = "\
 usage: classify [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
 
 Scores host names: from the arguments, from each --file (one per line; - is stdin), or from
-stdin. Blank lines and lines starting with # are skipped.
-  --format csv|jsonl  CSV with a header (default) or JSON lines, in input order
+stdin. One row per line, in input order; blank lines and lines starting with # are `skipped`,
+names no DGA can have made (addresses, reverse look-ups, local names) `unscored`, with the reason.
+  --format csv|jsonl  CSV with a header (default) or JSON lines
   --fpr RATE          judge at the model's operating point for this false-positive rate
   --file PATH, -f     read names from PATH
   --help, -h          this text
-Exit code: 0 all lines valid, 1 some invalid (reported on stderr), 2 usage or I/O error.";
+Exit code: 0 all lines valid, 1 some were no names (error rows, also on stderr), 2 usage or I/O
+error.";
 
 fn main() -> ExitCode {
     dga_api::command_line("classify", USAGE, run)
@@ -141,7 +146,7 @@ fn run() -> Result<u64, String> {
             .collect();
         let header = writeln!(
             out,
-            "domain,scored_label,suffix,suffix_kind,verdict,p_malicious,log_odds,intercept{features}"
+            "domain,scored_label,suffix,suffix_kind,verdict,unscored,reason,p_malicious,log_odds,intercept{features}"
         );
         match header {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
@@ -450,114 +455,209 @@ fn overlong(length: usize, start: &[u8]) -> String {
     )
 }
 
-/// Scores one block.
+/// Scores one block: a row for every line, so that the output lines up with the input.
 fn render(block: Block, job: Job) -> Rendered {
+    let mut rows = Rows::new(job);
     let text = match block {
         Block::Lines(text) => text,
         Block::Overlong { length, start } => {
+            let problem = overlong(length, &start);
+            rows.write(&echo(&start), Answer::Error(&problem));
             return Rendered {
-                out: String::new(),
-                errors: vec![(0, overlong(length, &start))],
+                out: rows.out,
+                errors: vec![(0, problem)],
                 lines: 1,
             };
         }
     };
     // Rows of the default model average 228 bytes, names 18: no reallocation for most blocks.
-    let mut out = String::with_capacity(text.len() * 16);
+    rows.out.reserve(text.len() * 16);
     let mut errors = Vec::new();
-    // The same on every row: formatted once.
-    let mut intercept = zmij::Buffer::new();
-    let intercept = intercept.format(MODEL.intercept);
     let body = text.strip_suffix(b"\n").unwrap_or(&text);
     let mut lines = 0;
     for (offset, line) in body.split(|&b| b == b'\n').enumerate() {
         lines += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.len() > MAX_LINE_BYTES {
-            errors.push((offset, overlong(line.len(), line)));
+        let problem = if line.len() > MAX_LINE_BYTES {
+            overlong(line.len(), line)
+        } else if let Ok(line) = std::str::from_utf8(line) {
+            let domain = line.trim();
+            if domain.is_empty() {
+                rows.write(domain, Answer::Skipped("blank line"));
+            } else if domain.starts_with('#') {
+                rows.write(domain, Answer::Skipped("comment"));
+            } else {
+                match classify(domain) {
+                    Ok(c) => rows.write(domain, Answer::Classified(&c)),
+                    Err(e) => {
+                        let problem = format!("{e}: \"{}\"", echo(domain.as_bytes()));
+                        rows.write(&echo(domain.as_bytes()), Answer::Error(&e.to_string()));
+                        errors.push((offset, problem));
+                    }
+                }
+            }
             continue;
-        }
-        let Ok(line) = std::str::from_utf8(line) else {
-            errors.push((offset, format!("not UTF-8: \"{}\"", echo(line))));
-            continue;
+        } else {
+            format!("not UTF-8: \"{}\"", echo(line))
         };
-        let domain = line.trim();
-        if domain.is_empty() || domain.starts_with('#') {
-            continue;
-        }
-        let result = classify(domain).map(|c| match job.format {
-            Format::Csv => row::<false>(&mut out, domain, &c, job.point, intercept),
-            Format::JsonLines => row::<true>(&mut out, domain, &c, job.point, intercept),
-        });
-        if let Err(e) = result {
-            errors.push((offset, format!("{e}: \"{}\"", echo(domain.as_bytes()))));
-        }
+        rows.write(&echo(line), Answer::Error(&problem));
+        errors.push((offset, problem));
     }
-    Rendered { out, errors, lines }
+    Rendered {
+        out: rows.out,
+        errors,
+        lines,
+    }
 }
 
-/// One scored name as a CSV row, or with `JSON` a JSON object of the same fields: the domain,
-/// the label scored, its suffix and kind, the verdict, the probability, the log-odds, the
-/// intercept, then each feature's value and contribution. One function for both, so the two
-/// formats cannot drift apart; a constant parameter, so neither pays for the other's branches.
+/// What a line of input got.
+enum Answer<'a> {
+    /// A name, scored or not.
+    Classified(&'a dga_classifier::Classification),
+    /// Not a name: what is wrong with it.
+    Error(&'a str),
+    /// A blank line or a comment, and which.
+    Skipped(&'static str),
+}
+
+/// Output rows, as CSV or JSON lines.
+struct Rows {
+    out: String,
+    job: Job,
+    /// The intercept, the same on every scored row: formatted once.
+    intercept: zmij::Buffer,
+}
+
+impl Rows {
+    fn new(job: Job) -> Rows {
+        Rows {
+            out: String::new(),
+            job,
+            intercept: zmij::Buffer::new(),
+        }
+    }
+
+    /// One line's row: see [`row`].
+    fn write(&mut self, domain: &str, answer: Answer) {
+        let intercept = self.intercept.format(MODEL.intercept);
+        match self.job.format {
+            Format::Csv => row::<false>(&mut self.out, domain, &answer, self.job.point, intercept),
+            Format::JsonLines => {
+                row::<true>(&mut self.out, domain, &answer, self.job.point, intercept)
+            }
+        }
+    }
+}
+
+/// One line's answer as a CSV row, or with `JSON` a JSON object of the same fields: the domain,
+/// the label picked, its suffix and kind, the verdict (`malicious`, `legitimate`, `unscored`,
+/// `error` or `skipped`), for a row with no score why (`unscored`: the reason's name for a name
+/// not scored; `reason`: in a sentence, or what is wrong), then for a scored one the
+/// probability, the log-odds, the intercept and each feature's value and contribution (empty
+/// in CSV and null in JSON for the others). One function for both, so the two formats cannot
+/// drift apart; a constant parameter, so neither pays for the other's branches.
 fn row<const JSON: bool>(
     out: &mut String,
     domain: &str,
-    c: &Classification,
+    answer: &Answer,
     point: Option<OperatingPoint>,
     intercept: &str,
 ) {
-    let s = &c.score;
-    let verdict = if api::verdict(c, point) == Verdict::Malicious {
-        "malicious"
-    } else {
-        "legitimate"
-    };
-    // A valid host name has only letters, digits, '-' and '.': nothing to quote or escape.
     // `name` comes in two parts, so that `<feature>_contribution` needs no allocation.
-    let field = |out: &mut String, name: [&str; 2], value: &str, text: bool| {
+    let key = |out: &mut String, name: [&str; 2]| {
         if JSON {
             out.push_str(",\"");
             out.push_str(name[0]);
             out.push_str(name[1]);
-            out.push_str(if text { "\":\"" } else { "\":" });
+            out.push_str("\":");
         } else {
             out.push(',');
         }
-        out.push_str(value);
-        if JSON && text {
-            out.push('"');
-        }
     };
-    out.push_str(if JSON { "{\"domain\":\"" } else { "" });
-    out.push_str(domain);
+    let text = |out: &mut String, name: [&str; 2], value: &str| {
+        key(out, name);
+        quoted::<JSON>(out, value);
+    };
+    let number = |out: &mut String, name: [&str; 2], value: Option<&str>| {
+        key(out, name);
+        out.push_str(value.unwrap_or(if JSON { "null" } else { "" }));
+    };
     if JSON {
-        out.push('"');
+        out.push_str("{\"domain\":");
     }
-    field(out, ["scored_label", ""], &c.label, true);
-    field(out, ["suffix", ""], &c.suffix, true);
-    field(out, ["suffix_kind", ""], c.suffix_kind.name(), true);
-    field(out, ["verdict", ""], verdict, true);
+    quoted::<JSON>(out, domain);
+    let (c, verdict, unscored, reason) = match answer {
+        Answer::Classified(c) => match c.outcome {
+            Outcome::Unscored(why) => (Some(c), "unscored", why.name(), why.to_string()),
+            Outcome::Scored(_) => (Some(c), api::verdict_name(c, point), "", String::new()),
+        },
+        Answer::Error(problem) => (None, "error", "", (*problem).to_owned()),
+        Answer::Skipped(why) => (None, "skipped", "", (*why).to_owned()),
+    };
+    text(out, ["scored_label", ""], c.map_or("", |c| &c.label));
+    text(out, ["suffix", ""], c.map_or("", |c| &c.suffix));
+    text(
+        out,
+        ["suffix_kind", ""],
+        c.map_or("", |c| c.suffix_kind.name()),
+    );
+    text(out, ["verdict", ""], verdict);
+    text(out, ["unscored", ""], unscored);
+    text(out, ["reason", ""], &reason);
+    let score = c.and_then(|c| c.score());
     // `zmij`: shortest round-trip digits, as `Display` gives, several times faster; and
     // formatting was most of this program's time.
     let mut digits = zmij::Buffer::new();
-    field(
+    let Some(score) = score else {
+        number(out, ["p_malicious", ""], None);
+        number(out, ["log_odds", ""], None);
+        number(out, ["intercept", ""], None);
+        for (feature, _) in &MODEL.coefficients {
+            number(out, [feature.name(), ""], None);
+            number(out, [feature.name(), "_contribution"], None);
+        }
+        out.push_str(if JSON { "}\n" } else { "\n" });
+        return;
+    };
+    number(
         out,
         ["p_malicious", ""],
-        digits.format(s.p_malicious),
-        false,
+        Some(digits.format(score.p_malicious)),
     );
-    field(out, ["log_odds", ""], digits.format(s.log_odds), false);
-    field(out, ["intercept", ""], intercept, false);
-    for term in &s.terms {
+    number(out, ["log_odds", ""], Some(digits.format(score.log_odds)));
+    number(out, ["intercept", ""], Some(intercept));
+    for term in &score.terms {
         let name = term.feature.name();
-        field(out, [name, ""], digits.format(term.value), false);
-        field(
-            out,
-            [name, "_contribution"],
-            digits.format(term.contribution),
-            false,
-        );
+        number(out, [name, ""], Some(digits.format(term.value)));
+        let contribution = digits.format(term.contribution);
+        number(out, [name, "_contribution"], Some(contribution));
     }
     out.push_str(if JSON { "}\n" } else { "\n" });
+}
+
+/// `value` as a CSV field (quoted when it holds a comma, a quote or a line break) or a JSON
+/// string. Host names need neither; only the odd name, the reasons and bad lines do.
+fn quoted<const JSON: bool>(out: &mut String, value: &str) {
+    let plain = if JSON {
+        !value.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+    } else {
+        !value
+            .bytes()
+            .any(|b| matches!(b, b'"' | b',' | b'\n' | b'\r'))
+    };
+    if JSON {
+        if plain {
+            out.push('"');
+            out.push_str(value);
+            out.push('"');
+        } else {
+            out.push_str(&serde_json::Value::from(value).to_string());
+        }
+    } else if plain {
+        out.push_str(value);
+    } else {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    }
 }

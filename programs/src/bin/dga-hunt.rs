@@ -346,7 +346,7 @@ fn summarise<S: AsRef<[ClientSlot]> + AsMut<[ClientSlot]>>(
         }
     }
     eprintln!(
-        "dga-hunt: {} events ({} NXDOMAIN, {} of them unscorable names) from {clients} clients in {:.2} s ({:.0} events/s); \
+        "dga-hunt: {} events ({} NXDOMAIN, {} of them addresses or names no DGA registers) from {clients} clients in {:.2} s ({:.0} events/s); \
          {} clients alerted at {} false alarms per client-day (log-odds >= {:.2}); {} lines were not events; \
          {} events out of time order; {} clients gave way to others",
         totals.events,

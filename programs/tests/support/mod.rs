@@ -198,7 +198,11 @@ pub fn name_between_operating_points() -> &'static str {
     CANDIDATES
         .into_iter()
         .find(|name| {
-            let score = dga_classifier::classify(name).unwrap().score;
+            let score = dga_classifier::classify(name)
+                .unwrap()
+                .score()
+                .copied()
+                .unwrap();
             loose.verdict(&score) != strict.verdict(&score)
         })
         .expect("no candidate lies between the operating points")

@@ -31,7 +31,7 @@ static void scores_and_explains(void) {
     CHECK(r.suffix_kind == DGA_ICANN);
     CHECK(strcmp(dga_suffix_kind_name(r.suffix_kind), "icann") == 0);
     CHECK(r.verdict == DGA_LEGITIMATE);
-    CHECK(r.error_message[0] == '\0');
+    CHECK(r.message[0] == '\0');
     CHECK(r.term_count >= 1 && r.term_count <= DGA_MAX_TERMS);
     /* The log-odds is the intercept plus each contribution, summed left to right: exactly. */
     double sum = r.intercept;
@@ -55,28 +55,25 @@ static void bad_input_is_an_error_that_says_what(void) {
     DgaResult r;
     /* An embedded NUL: the length says where the name ends, the NUL is a character in it. */
     CHECK(dga_classify("exa\0mple.com", 12, &r) == DGA_INVALID_CHARACTER);
-    CHECK(r.error_position == 3);
-    CHECK(strstr(r.error_message, "at byte 3") != NULL);
+    CHECK(r.position == 3);
+    CHECK(strstr(r.message, "at byte 3") != NULL);
     CHECK(r.label[0] == '\0');
 
     CHECK(dga_classify(NULL, 5, &r) == DGA_NULL_POINTER);
-    CHECK(strcmp(r.error_message, "name is NULL") == 0);
+    CHECK(strcmp(r.message, "name is NULL") == 0);
     CHECK(dga_classify("example.com", 11, NULL) == DGA_NULL_POINTER);
 
     static char long_name[10 * 1024];
     memset(long_name, 'a', sizeof long_name);
     CHECK(dga_classify(long_name, sizeof long_name, &r) == DGA_NAME_TOO_LONG);
-    CHECK(strcmp(r.error_message, "domain name is 10240 bytes long, over the limit of 253") == 0);
+    CHECK(strcmp(r.message, "domain name is 10240 bytes long, over the limit of 253") == 0);
 
     CHECK(dga_classify("\xff" "abc.com", 7, &r) == DGA_NOT_UTF8);
-    CHECK(r.error_position == 0);
-    CHECK(classify_text("caf\xc3\xa9.com", &r) == DGA_INVALID_CHARACTER);
-    CHECK(strstr(r.error_message, "invalid character '\xc3\xa9' at byte 3") != NULL);
+    CHECK(r.position == 0);
+    CHECK(classify_text("tab\there.com", &r) == DGA_INVALID_CHARACTER);
+    CHECK(strstr(r.message, "invalid character '\\t' at byte 3") != NULL);
     CHECK(classify_text("", &r) == DGA_EMPTY);
-    CHECK(classify_text("a..com", &r) == DGA_EMPTY_LABEL && r.error_position == 2);
-    CHECK(classify_text("-a.com", &r) == DGA_HYPHEN_AT_LABEL_EDGE);
-    CHECK(classify_text("10.0.0.1", &r) == DGA_NUMERIC_TOP_LEVEL_LABEL);
-    CHECK(classify_text("xn--bcher-kva.de", &r) == DGA_PUNYCODE);
+    CHECK(classify_text("a..com", &r) == DGA_EMPTY_LABEL && r.position == 2);
     CHECK(classify_text("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", &r)
           == DGA_LABEL_TOO_LONG);
 
@@ -87,6 +84,41 @@ static void bad_input_is_an_error_that_says_what(void) {
     }
     CHECK(strcmp(dga_status_message(DGA_INTERNAL_ERROR + 1), "unknown status") == 0);
     CHECK(strcmp(dga_status_message(-1), "unknown status") == 0);
+}
+
+/* What a DNS log holds but no DGA can have made is answered, not refused: with the reason. */
+static void names_not_scored_say_why(void) {
+    DgaResult r;
+    struct { const char *name; DgaUnscored why; } cases[] = {
+        {"10.0.0.1", DGA_IP_ADDRESS},
+        {"fe80::1", DGA_IP_ADDRESS},
+        {"1.0.0.127.in-addr.arpa", DGA_REVERSE_LOOKUP},
+        {"x.onion", DGA_SPECIAL_USE},
+        {"printer.home.arpa", DGA_SPECIAL_USE},
+        {"nas.lan", DGA_PRIVATE_TOP_LEVEL},
+        {"xn--bcher-kva.de", DGA_INTERNATIONALISED},
+        {"caf\xc3\xa9.com", DGA_INTERNATIONALISED},
+        {"exa_mple.com", DGA_NOT_A_HOST_NAME},
+        {"-a.com", DGA_NOT_A_HOST_NAME},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(classify_text(cases[i].name, &r) == DGA_OK);
+        CHECK(r.verdict == DGA_UNSCORED);
+        CHECK(r.unscored == cases[i].why);
+        CHECK(r.message[0] != '\0');
+    }
+    CHECK(classify_text("exa_mple.com", &r) == DGA_OK && r.position == 3);
+    CHECK(strcmp(dga_unscored_name(r.unscored), "not-a-host-name") == 0);
+    CHECK(strstr(r.message, "'_' at byte 3") != NULL);
+    /* The labels left of the one scored may hold anything. */
+    CHECK(classify_text("_dmarc.wikipedia.org", &r) == DGA_OK && r.verdict != DGA_UNSCORED);
+    CHECK(strcmp(r.label, "wikipedia") == 0 && r.unscored == DGA_SCORED && r.message[0] == '\0');
+    /* An operating point leaves a name not scored as it is. */
+    double rate, threshold;
+    DgaVerdict verdict;
+    CHECK(dga_operating_point(0, &rate, &threshold) == DGA_OK);
+    classify_text("x.onion", &r);
+    CHECK(dga_verdict_at(&r, rate, &verdict) == DGA_OK && verdict == DGA_UNSCORED);
 }
 
 static void operating_points(void) {
@@ -106,7 +138,7 @@ static void operating_points(void) {
     dga_operating_point(0, &loose_rate, &loose);
     dga_operating_point(count - 1, &strict_rate, &strict);
     DgaResult r;
-    classify_text("example.com", &r);
+    classify_text("wikipedia.org", &r);
     r.p_malicious = (loose + strict) / 2;
     DgaVerdict verdict;
     CHECK(dga_verdict_at(&r, loose_rate, &verdict) == DGA_OK && verdict == DGA_MALICIOUS);
@@ -134,7 +166,7 @@ static void *score_many_times(void *mismatches) {
         dga_classify(THREAD_NAMES[i], strlen(THREAD_NAMES[i]), &r);
         if (memcmp(&r.p_malicious, &alone[i].p_malicious, sizeof(double)) != 0 ||
             strcmp(r.label, alone[i].label) != 0 ||
-            strcmp(r.error_message, alone[i].error_message) != 0)
+            strcmp(r.message, alone[i].message) != 0)
             ++*(int *)mismatches;
     }
     return NULL;
@@ -154,6 +186,7 @@ static void thread_safe(void) {
 int main(void) {
     scores_and_explains();
     bad_input_is_an_error_that_says_what();
+    names_not_scored_say_why();
     operating_points();
     thread_safe();
     if (failures) {

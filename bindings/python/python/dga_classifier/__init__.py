@@ -10,8 +10,14 @@ True
 >>> dga_classifier.classify("zyxgifnjobqhzptuodmzov.ru").verdict
 'malicious'
 
+Every name a DNS log holds gets an answer: what no DGA can have made is not scored, and says why.
+
+>>> c = dga_classifier.classify("1.0.0.127.in-addr.arpa")
+>>> (c.verdict, c.unscored, c.p_malicious)
+('unscored', 'reverse-lookup', None)
+
 ``classify_many`` scores a list, a NumPy or pandas column or a pyarrow array on every core and
-returns NumPy columns, with an ``error`` column where a name could not be scored.
+returns NumPy columns, with an ``error`` column where a row is not a name at all.
 
 ``hunt`` reads a DNS log's events (a pandas or pyarrow table with ``ts``, ``client``, ``query``
 and ``rcode`` columns) and says which clients look infected, and why:
@@ -95,11 +101,12 @@ def classify_many(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarr
     ``MODEL.operating_points``) instead of its default threshold.
 
     Returns columns, one row per name in order: ``label``, ``suffix``, ``suffix_kind``,
-    ``verdict`` (``legitimate`` or ``malicious``), ``p_malicious``, ``log_odds``, ``intercept``,
-    then for each term of the model its value and ``<feature>_contribution``, and ``error``.
-    A name that cannot be scored (not a host name, None, not a string) does not fail the batch:
-    its ``error`` says why, its text columns are None and its numbers NaN; ``error`` is None
-    elsewhere. ``pandas.DataFrame(result)`` and ``pyarrow.table(result)`` take it as it is.
+    ``verdict`` (``legitimate``, ``malicious`` or ``unscored``), ``unscored`` and ``reason`` (for
+    a name not scored, why: ``reverse-lookup``... and in a sentence; None elsewhere),
+    ``p_malicious``, ``log_odds``, ``intercept``, then for each term of the model its value and
+    ``<feature>_contribution`` (NaN for a name not scored), and ``error``. A row that is no name
+    at all (a control character in it, None, not a string) does not fail the batch: its ``error`` says
+    why, its text columns are None and its numbers NaN; ``error`` is None elsewhere. ``pandas.DataFrame(result)`` and ``pyarrow.table(result)`` take it as it is.
     One name (a ``str`` or ``bytes``) is a TypeError: it is ``classify``'s.
     """
     if isinstance(names, (str, bytes)):

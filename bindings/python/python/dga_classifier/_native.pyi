@@ -32,11 +32,12 @@ class Term:
 
 @final
 class Classification:
-    """A host name's score: which label was scored and why, the verdict and every term."""
+    """A name's answer: which label was picked and why, the verdict and every term, or why the
+    name was not scored."""
 
     @property
     def label(self) -> str:
-        """The label scored, lowercased."""
+        """The label picked, lowercased."""
     @property
     def suffix(self) -> str:
         """What stands right of it (``co.uk``); empty for a single label."""
@@ -45,30 +46,36 @@ class Classification:
         """``icann``, ``private-user-named``, ``private-provider-named``, ``is-public-suffix`` or ``single-label``."""
     @property
     def reason(self) -> str:
-        """Why that label was scored, in a sentence."""
+        """Why that label was scored, or why the name was not, in a sentence."""
     @property
     def verdict(self) -> str:
-        """``legitimate`` or ``malicious``, at the model's default threshold."""
+        """``legitimate`` or ``malicious`` at the model's default threshold, or ``unscored``."""
     @property
-    def p_malicious(self) -> float:
-        """Probability that the label was machine-generated."""
+    def unscored(self) -> Optional[str]:
+        """Why the name was not scored: ``ip-address``, ``reverse-lookup``, ``special-use``,
+        ``private-top-level``, ``internationalised`` or ``not-a-host-name``; None when it was."""
     @property
-    def p_legitimate(self) -> float:
+    def p_malicious(self) -> Optional[float]:
+        """Probability that the label was machine-generated; None when not scored."""
+    @property
+    def p_legitimate(self) -> Optional[float]:
         """Probability that it was not, computed apart so it keeps its precision near 0."""
     @property
-    def log_odds(self) -> float:
-        """``intercept`` plus every term's contribution, left to right."""
+    def log_odds(self) -> Optional[float]:
+        """``intercept`` plus every term's contribution, left to right; None when not scored."""
     @property
-    def intercept(self) -> float:
-        """The model's intercept."""
+    def intercept(self) -> Optional[float]:
+        """The model's intercept; None when not scored."""
     @property
     def terms(self) -> List[Term]:
-        """The model's terms, in its order."""
+        """The model's terms, in its order; empty when not scored."""
     def verdict_at(self, fpr: float) -> str:
-        """The verdict at the model's operating point for ``fpr``; ValueError if it has none."""
+        """The verdict at the model's operating point for ``fpr`` (``unscored`` stays so);
+        ValueError if it has none."""
 
 def classify(host: str) -> Classification:
-    """Scores one host name; raises ``DomainError`` for what is not one."""
+    """Answers for one name: its score, or why it is not scored (an IP address, a reverse
+    look-up, a local name...); raises ``DomainError`` for what is not a name at all."""
 
 def features(label: str) -> Dict[str, float]:
     """Every feature of one label (no suffix is taken off), by name."""
