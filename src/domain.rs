@@ -12,7 +12,7 @@ pub const MAX_LABEL_LEN: usize = 63;
 /// answers it as [`Unscored`]. Positions are byte offsets into the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DomainError {
-    /// Nothing to score: the input is empty, or only the root `.`.
+    /// Nothing to score: the input is empty. (The root, `.`, is a name: [`Unscored::Root`].)
     Empty,
     /// The name is longer than [`MAX_NAME_LEN`] bytes, one trailing dot aside.
     NameTooLong {
@@ -86,6 +86,8 @@ impl DomainError {
 /// it. A DNS log holds all of these; each gets an answer with its reason, never an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unscored {
+    /// The DNS root, `.`: what a resolver asks for the root's name servers.
+    Root,
     /// An IP address written as a name: IPv4 (`10.47.7.30`, and any name whose last label is all
     /// digits, as no top-level domain is) or an IPv6 literal (`fe80::1`).
     IpAddress,
@@ -117,10 +119,11 @@ pub enum Unscored {
 }
 
 impl Unscored {
-    /// A name for APIs and logs: `ip-address`, `reverse-lookup`, `special-use`,
+    /// A name for APIs and logs: `root`, `ip-address`, `reverse-lookup`, `special-use`,
     /// `private-top-level`, `internationalised` or `not-a-host-name`.
     pub const fn name(self) -> &'static str {
         match self {
+            Unscored::Root => "root",
             Unscored::IpAddress => "ip-address",
             Unscored::ReverseLookup => "reverse-lookup",
             Unscored::SpecialUse { .. } => "special-use",
@@ -135,6 +138,7 @@ impl Unscored {
 impl fmt::Display for Unscored {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Unscored::Root => f.write_str("the DNS root, which a resolver asks for its name servers"),
             Unscored::IpAddress => f.write_str("an IP address, not a domain name"),
             Unscored::ReverseLookup => {
                 f.write_str("a reverse look-up (in-addr.arpa, ip6.arpa): an address, not a registered name")

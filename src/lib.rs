@@ -129,8 +129,8 @@ impl Classification {
 /// `example`). ASCII case and one trailing dot are ignored, as in DNS. A single label is scored
 /// as it is.
 ///
-/// Every name a DNS log holds gets an answer. IP addresses, reverse look-ups, special-use and
-/// local names, internationalised labels and labels no registry takes are
+/// Every name a DNS log holds gets an answer. The root, IP addresses, reverse look-ups,
+/// special-use and local names, internationalised labels and labels no registry takes are
 /// [`Outcome::Unscored`], with the reason ([`Unscored`]). What is not a name at all (empty, too
 /// long, an empty label, a control character) is an error that says what is
 /// wrong.
@@ -159,6 +159,14 @@ impl Classification {
 ///
 /// Only the features the model uses are computed: with the default model, half of them.
 pub fn classify(domain: &str) -> Result<Classification, DomainError> {
+    if domain == "." {
+        return Ok(Classification {
+            label: heapless::String::new(),
+            suffix: heapless::String::new(),
+            suffix_kind: SuffixKind::SingleLabel,
+            outcome: Outcome::Unscored(Unscored::Root),
+        });
+    }
     let mut lowercase = heapless::String::new();
     let host = domain::HostName::parse(domain, &mut lowercase)?;
     let picked = host.scored_label();

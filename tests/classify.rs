@@ -63,7 +63,6 @@ fn rejects_what_is_no_name_at_all() {
     assert!(classify(&(long_name.clone() + ".")).is_ok());
     let cases: Vec<(String, DomainError)> = vec![
         ("".into(), DomainError::Empty),
-        (".".into(), DomainError::Empty),
         (
             format!("{long_name}x"),
             DomainError::NameTooLong { length: 254 },
@@ -243,6 +242,7 @@ fn names_no_dga_made_are_answered_without_a_score() {
         character,
     };
     let mut cases = vec![
+        (".", Unscored::Root),
         ("10.47.7.30", Unscored::IpAddress),
         ("192.168.0.1.", Unscored::IpAddress),
         ("http://172.16.0.58", Unscored::IpAddress),

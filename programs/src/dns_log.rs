@@ -81,10 +81,15 @@ struct Fields<'a> {
 struct Parser {
     format: Option<Format>,
     columns: Option<Columns>,
-    /// Zeek TSV's separator and unset-field marker.
+    /// Zeek TSV's separator, and its markers of an unset and an empty field.
     separator: u8,
     unset: String,
+    empty: String,
 }
+
+/// The DNS root as a query name: what Zeek logs as an empty query (`(empty)` in TSV, `""` in
+/// JSON) and Suricata as `<root>`, a resolver asking for the root's name servers.
+const ROOT: &str = ".";
 
 /// Reads one log: its format told from its first line.
 pub struct LogReader {
@@ -119,6 +124,7 @@ impl LogReader {
                 columns: None,
                 separator: b'\t',
                 unset: String::from("-"),
+                empty: String::from("(empty)"),
             },
             client: String::new(),
             query: String::new(),
@@ -244,6 +250,7 @@ impl Parser {
                         .ok_or_else(|| format!("unreadable #separator {value:?}"))?;
                 }
                 "unset_field" => self.unset = value.to_owned(),
+                "empty_field" => self.empty = value.to_owned(),
                 "fields" => {
                     let names: Vec<&str> = value.split(char::from(self.separator)).collect();
                     self.columns = Some(columns(&names, ["ts", "id.orig_h", "query"])?);
@@ -275,10 +282,14 @@ impl Parser {
             (_, Some(i)) if !field(i).is_empty() => rcode_name(field(i))?,
             _ => Rcode::Unanswered,
         };
+        let query = match fields.get(columns.query) {
+            Some(&value) if value == self.empty => ROOT,
+            _ => field(columns.query),
+        };
         Ok(Parsed::Event(Fields {
             time: parse_time(field(columns.time))?,
             client: Cow::Borrowed(field(columns.client)),
-            query: Cow::Borrowed(field(columns.query)),
+            query: Cow::Borrowed(query),
             rcode,
         }))
     }
@@ -573,7 +584,10 @@ fn json_event(line: &str) -> Result<Parsed<'_>, String> {
     Ok(Parsed::Event(Fields {
         time,
         client: parsed.orig_h.ok_or("no `id.orig_h`")?,
-        query: parsed.query.unwrap_or_default(),
+        query: match parsed.query {
+            Some(query) if query.is_empty() => Cow::Borrowed(ROOT),
+            query => query.unwrap_or_default(),
+        },
         rcode,
     }))
 }
@@ -590,10 +604,13 @@ fn eve_event<'a>(kind: &str, line: JsonLine<'a>) -> Result<Parsed<'a>, String> {
     } else {
         line.src_ip
     };
-    let query = dns
+    let query = match dns
         .rrname
         .or_else(|| dns.queries.into_iter().find_map(|q| q.rrname))
-        .unwrap_or_default();
+    {
+        Some(name) if name == "<root>" => Cow::Borrowed(ROOT),
+        name => name.unwrap_or_default(),
+    };
     let rcode = match dns.rcode {
         Some(name) => rcode_name(&name)?,
         None => Rcode::Unanswered,

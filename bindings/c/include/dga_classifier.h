@@ -30,7 +30,7 @@ typedef enum DgaStatus {
   DGA_NULL_POINTER,
   // The bytes are not UTF-8 (a host name is ASCII).
   DGA_NOT_UTF8,
-  // Nothing to score: empty, or only the root `.`.
+  // Nothing to score: empty.
   DGA_EMPTY,
   // Longer than 253 bytes, one trailing dot aside.
   DGA_NAME_TOO_LONG,
@@ -94,6 +94,8 @@ typedef enum DgaSuffixKind {
 typedef enum DgaUnscored {
   // It was scored.
   DGA_SCORED = 0,
+  // The DNS root, `.`.
+  DGA_ROOT,
   // An IP address written as a name (`10.0.0.1`, `fe80::1`).
   DGA_IP_ADDRESS,
   // A reverse look-up, under `in-addr.arpa` or `ip6.arpa`.

@@ -46,7 +46,7 @@ pub enum DgaStatus {
     DGA_NULL_POINTER,
     /// The bytes are not UTF-8 (a host name is ASCII).
     DGA_NOT_UTF8,
-    /// Nothing to score: empty, or only the root `.`.
+    /// Nothing to score: empty.
     DGA_EMPTY,
     /// Longer than 253 bytes, one trailing dot aside.
     DGA_NAME_TOO_LONG,
@@ -80,6 +80,8 @@ pub enum DgaVerdict {
 pub enum DgaUnscored {
     /// It was scored.
     DGA_SCORED = 0,
+    /// The DNS root, `.`.
+    DGA_ROOT,
     /// An IP address written as a name (`10.0.0.1`, `fe80::1`).
     DGA_IP_ADDRESS,
     /// A reverse look-up, under `in-addr.arpa` or `ip6.arpa`.
@@ -342,6 +344,7 @@ fn status_of(error: DomainError) -> DgaStatus {
 
 fn unscored_of(why: Unscored) -> DgaUnscored {
     match why {
+        Unscored::Root => DgaUnscored::DGA_ROOT,
         Unscored::IpAddress => DgaUnscored::DGA_IP_ADDRESS,
         Unscored::ReverseLookup => DgaUnscored::DGA_REVERSE_LOOKUP,
         Unscored::SpecialUse { .. } => DgaUnscored::DGA_SPECIAL_USE,
@@ -558,8 +561,9 @@ pub extern "C" fn dga_unscored_name(unscored: c_int) -> *const c_char {
 }
 
 fn unscored_name(unscored: c_int) -> &'static CStr {
-    const NAMES: [&CStr; 7] = [
+    const NAMES: [&CStr; 8] = [
         c"scored",
+        c"root",
         c"ip-address",
         c"reverse-lookup",
         c"special-use",
@@ -601,6 +605,7 @@ mod tests {
         );
         assert_eq!(status_message(10).to_str(), Ok("unknown status"));
         let reasons = [
+            Unscored::Root,
             Unscored::IpAddress,
             Unscored::ReverseLookup,
             Unscored::SpecialUse { domain: "local" },
@@ -616,7 +621,7 @@ mod tests {
             assert_eq!(unscored_name(i as c_int + 1).to_str(), Ok(why.name()));
         }
         assert_eq!(unscored_name(0).to_str(), Ok("scored"));
-        assert_eq!(unscored_name(7).to_str(), Ok("unknown reason"));
+        assert_eq!(unscored_name(8).to_str(), Ok("unknown reason"));
         assert_eq!(
             CStr::from_bytes_until_nul(&MODEL_NAME.map(|c| c as u8)).map(CStr::to_str),
             Ok(Ok(MODEL.name))

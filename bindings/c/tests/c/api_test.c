@@ -90,6 +90,7 @@ static void bad_input_is_an_error_that_says_what(void) {
 static void names_not_scored_say_why(void) {
     DgaResult r;
     struct { const char *name; DgaUnscored why; } cases[] = {
+        {".", DGA_ROOT},
         {"10.0.0.1", DGA_IP_ADDRESS},
         {"fe80::1", DGA_IP_ADDRESS},
         {"1.0.0.127.in-addr.arpa", DGA_REVERSE_LOOKUP},
