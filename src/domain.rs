@@ -243,7 +243,8 @@ impl<'a> HostName<'a> {
             return Some(Unscored::PrivateTopLevel);
         }
         let label = scored.label;
-        if label.starts_with("xn--") || !label.is_ascii() {
+        // A plain name is ASCII.
+        if label.starts_with("xn--") || (!self.plain && !label.is_ascii()) {
             return Some(Unscored::Internationalised);
         }
         if self.plain {
@@ -319,8 +320,8 @@ pub(crate) struct ScoredLabel<'a> {
 }
 
 /// Whether `name` (with `top_level` its last label) is a reverse look-up or under a special-use
-/// domain, and which. The top-level label is compared first: for nearly every name it rules
-/// every entry out.
+/// domain, and which. Only the entries under the name's own top-level domain are compared: for
+/// nearly every name, none or one.
 fn special(name: &str, top_level: &str) -> Option<Unscored> {
     let under = |domain: &str| {
         name.strip_suffix(domain)
@@ -329,10 +330,38 @@ fn special(name: &str, top_level: &str) -> Option<Unscored> {
     if top_level == "arpa" && (under("in-addr.arpa") || under("ip6.arpa")) {
         return Some(Unscored::ReverseLookup);
     }
-    SPECIAL_USE_DOMAINS
+    special_use_under(top_level)
         .iter()
-        .find(|domain| domain.ends_with(top_level) && under(domain))
+        .find(|domain| under(domain))
         .map(|&domain| Unscored::SpecialUse { domain })
+}
+
+/// The entries of [`SPECIAL_USE_DOMAINS`] under the top-level domain `top_level`: a `match`,
+/// which compiles to a comparison by length and bytes, where a scan of the list would compare
+/// every entry for every name. A test holds the two to the same entries.
+fn special_use_under(top_level: &str) -> &'static [&'static str] {
+    match top_level {
+        "arpa" => &[
+            "6tisch.arpa",
+            "eap-noob.arpa",
+            "home.arpa",
+            "ipv4only.arpa",
+            "resolver.arpa",
+            "service.arpa",
+        ],
+        "com" => &["example.com"],
+        "net" => &["example.net"],
+        "org" => &["example.org"],
+        "alt" => &["alt"],
+        "example" => &["example"],
+        "internal" => &["internal"],
+        "invalid" => &["invalid"],
+        "local" => &["local"],
+        "localhost" => &["localhost"],
+        "onion" => &["onion"],
+        "test" => &["test"],
+        _ => &[],
+    }
 }
 
 /// Whether `name` is an IPv6 address as text (`::1`, `fe80::1`, `::ffff:10.0.0.1`): hex digits,
@@ -608,7 +637,24 @@ fn last_label_len(name: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     extern crate std;
-    use super::{first_fault, Scan};
+    use super::{first_fault, last_label_len, special_use_under, Scan, SPECIAL_USE_DOMAINS};
+
+    /// The lookup by top-level domain finds every special-use domain under its own, and no other.
+    #[test]
+    fn special_use_lookup_holds_the_list() {
+        let mut found = std::vec::Vec::new();
+        for domain in SPECIAL_USE_DOMAINS {
+            let top_level = &domain[domain.len() - last_label_len(domain.as_bytes())..];
+            let under = special_use_under(top_level);
+            assert!(under.contains(&domain), "{domain}");
+            found.extend(under.iter().copied());
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut listed = SPECIAL_USE_DOMAINS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(found, listed);
+    }
     use proptest::prelude::*;
 
     proptest! {

@@ -170,10 +170,6 @@ pub fn classify(domain: &str) -> Result<Classification, DomainError> {
     let mut lowercase = heapless::String::new();
     let host = domain::HostName::parse(domain, &mut lowercase)?;
     let picked = host.scored_label();
-    let outcome = match host.unscored(&picked) {
-        Some(why) => Outcome::Unscored(why),
-        None => Outcome::Scored(score(&features::model_features(picked.label))),
-    };
     // `parse` checked the label's length, so this cannot fail; the error keeps the code panic-free.
     let label =
         heapless::String::try_from(picked.label).map_err(|_| DomainError::LabelTooLong {
@@ -189,7 +185,10 @@ pub fn classify(domain: &str) -> Result<Classification, DomainError> {
         label,
         suffix,
         suffix_kind: picked.kind,
-        outcome,
+        outcome: match host.unscored(&picked) {
+            Some(why) => Outcome::Unscored(why),
+            None => Outcome::Scored(score(&features::model_features(picked.label))),
+        },
     })
 }
 

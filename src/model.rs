@@ -222,6 +222,7 @@ pub(crate) const fn model_uses(feature: Feature) -> bool {
 /// let sum = s.terms.iter().fold(s.intercept, |sum, t| sum + t.contribution);
 /// assert_eq!(s.log_odds, sum);
 /// ```
+#[inline]
 pub fn score(features: &Features) -> Score {
     // `MODEL` is a constant: unrolled over its terms, each `feature.value` is a field read, not a
     // jump through a table that mispredicts at every term.

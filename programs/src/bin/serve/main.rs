@@ -14,8 +14,9 @@
 //! the process's open-file limit of connections are served at once; further ones wait in the
 //! kernel's backlog until a slot frees. On SIGINT or SIGTERM it stops accepting and lets the open
 //! connections finish for at most [`SHUTDOWN_GRACE`], whatever the clients hold. Every error is
-//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method, and the 400,
-//! 414 and 431 hyper gives by itself for what it cannot parse (see `parse_errors.rs`).
+//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method, and the 400
+//! and 431 (a head over [`MAX_HEAD_BYTES`]) hyper gives by itself for what it cannot parse (see
+//! `parse_errors.rs`).
 
 mod parse_errors;
 
@@ -50,6 +51,9 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections served at once when the process's limit of open files cannot be read: well under
 /// the usual default of 1,024.
 const MAX_CONNECTIONS: usize = 768;
+/// Largest request head read, in bytes: a longer one gets 431, and no idle connection holds
+/// more than this (hyper's default is about 400 KB).
+const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// How long a shutdown waits for connections to finish before it drops them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -134,7 +138,8 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT);
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES);
     let signal = shutdown_signal();
     tokio::pin!(signal);
     loop {

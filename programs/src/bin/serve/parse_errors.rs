@@ -1,7 +1,7 @@
 //! JSON bodies for the answers hyper gives by itself.
 //!
 //! A request hyper cannot parse never reaches the service: hyper answers it (400 for a malformed
-//! request line or header, 414 for a URI over 65,534 bytes, 431 for a head over its buffer) with
+//! request line or header, 431 for a head over its buffer, `MAX_HEAD_BYTES`) with
 //! an empty body and closes, and it has no hook to change that answer. Every answer of this
 //! server's own has a JSON body, so a 4xx head with `content-length: 0` can only be hyper's: this
 //! connection's writer puts `{"error": ...}` under it.
@@ -41,8 +41,7 @@ fn rewrite(head: &[u8]) -> Option<Vec<u8>> {
     }
     let message = match status {
         "00" => "malformed request: the request line or a header is not valid HTTP/1.1",
-        "14" => "URI too long: the API needs only ?domain=<host name>",
-        "31" => "request header fields too large",
+        "31" => "request head too large: over 16 KiB or 100 header fields (the API needs only ?domain=<host name>)",
         _ => "request refused by the HTTP parser",
     };
     let body = serde_json::json!({ "error": message }).to_string();
@@ -121,7 +120,7 @@ mod tests {
         assert!(head.contains("content-type: application/json"));
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(body).unwrap()["error"],
-            "request header fields too large"
+            "request head too large: over 16 KiB or 100 header fields (the API needs only ?domain=<host name>)"
         );
         for own in [
             &b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 12\r\n\r\n"[..],
