@@ -123,7 +123,7 @@ impl Data {
                 }
             }
         }
-        println!("{rejected} host names not scorable (punycode labels) were left out");
+        println!("{rejected} host names not scored (internationalised, special-use) or not names were left out");
         let (legit_train, legit_valid): (Vec<Row>, Vec<Row>) = legit
             .into_iter()
             .partition(|row| in_training_split(&row.domain, seed));

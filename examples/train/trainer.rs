@@ -83,7 +83,8 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
 }
 
 /// Reads host names, one per line, as rows of `family`: each scored by its registrable label, as
-/// `classify` picks it. Returns the rows and the number of lines `classify` rejected.
+/// `classify` picks it. Returns the rows and the number of lines `classify` does not score (an
+/// internationalised label, a special-use name such as `example.com`) or rejects.
 pub fn read_hosts(path: &Path, family: &str, malicious: bool) -> Result<(Vec<Row>, usize), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut rows = Vec::new();
@@ -91,13 +92,13 @@ pub fn read_hosts(path: &Path, family: &str, malicious: bool) -> Result<(Vec<Row
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         match classify(line.trim()) {
             // All the label's features: the model being trained may use any of them.
-            Ok(c) => rows.push(Row::new(
+            Ok(c) if c.score().is_some() => rows.push(Row::new(
                 c.label.to_string(),
                 features(&c.label),
                 family.to_owned(),
                 malicious,
             )),
-            Err(_) => rejected += 1,
+            Ok(_) | Err(_) => rejected += 1,
         }
     }
     Ok((rows, rejected))

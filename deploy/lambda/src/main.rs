@@ -9,12 +9,15 @@
 //! Build and deploy: see the README, "Deploying the Lambda function".
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
-        Ok::<_, Error>(dga_lambda::handle(&event.payload))
+    // The event as the Runtime API sent it: the runtime's own reading into a JSON value refuses a
+    // lone surrogate escape or 128 levels of nesting, an invocation error before any handler.
+    // Taken raw (checked as JSON, not decoded), the handler reads it and answers whatever it is.
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Box<RawValue>>| async move {
+        Ok::<_, Error>(dga_lambda::handle_raw(event.payload.get()))
     }))
     .await
 }

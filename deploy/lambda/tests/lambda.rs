@@ -88,7 +88,8 @@ fn base64(bytes: &[u8]) -> String {
 /// What the runtime saw: each invocation's response (status, headers, body) in order.
 #[derive(Default)]
 struct Runtime {
-    events: VecDeque<Value>,
+    /// The events as the Runtime API delivers them: JSON text.
+    events: VecDeque<String>,
     responses: Vec<Value>,
     errors: Vec<String>,
     first_next: Option<Instant>,
@@ -137,7 +138,7 @@ fn serve_connection(stream: TcpStream, runtime: Arc<Mutex<Runtime>>) {
                  Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\n",
                 runtime.lock().unwrap().responses.len()
             );
-            (headers, event.to_string())
+            (headers, event)
         } else if path.ends_with("/response") {
             runtime
                 .lock()
@@ -163,7 +164,7 @@ fn serve_connection(stream: TcpStream, runtime: Arc<Mutex<Runtime>>) {
 }
 
 /// Runs `events` through the built function; its responses, in order.
-fn invoke(events: Vec<Value>) -> (Vec<Value>, Duration) {
+fn invoke(events: Vec<String>) -> (Vec<Value>, Duration) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let expected = events.len();
@@ -273,7 +274,7 @@ fn every_event_source_and_bad_input() {
             event
         },
     ];
-    let (responses, cold_start) = invoke(events);
+    let (responses, cold_start) = invoke(events.iter().map(Value::to_string).collect());
     eprintln!("cold start (exec to first /next): {cold_start:?}");
 
     let want = dga_classifier::classify("plzdonthackmekthxbye.com").unwrap();
@@ -520,4 +521,62 @@ fn fpr_in_the_body_picks_the_operating_point() {
         .as_str()
         .unwrap()
         .contains("no operating point"));
+}
+
+/// JSON that the Runtime API delivers but a Rust string or the JSON reader's depth cannot hold,
+/// and an ALB's percent-encoded query: each was an invocation error or a wrong answer before.
+#[test]
+fn what_aws_delivers_is_always_answered() {
+    let mut gateway_with_a_lone_surrogate =
+        http_v2("POST", r#"{"domain": "google.com"}"#, false, "x");
+    gateway_with_a_lone_surrogate["headers"]["x-odd"] = json!("PLACEHOLDER");
+    let deep = format!(
+        r#"{{"domain": "google.com", "x": {}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let events = vec![
+        String::from(r#"{"domain": "\ud800"}"#),
+        String::from(r#"{"domain": "google.com", "note": "\udc00\ud83d\ude00\\ud800"}"#),
+        gateway_with_a_lone_surrogate
+            .to_string()
+            .replace("PLACEHOLDER", "\\ud800"),
+        deep,
+        alb("GET", "", json!({"domain": "google%2Ecom"}), false).to_string(),
+        alb(
+            "GET",
+            "",
+            json!({"domain": "google%2Ecom", "fpr": "0%2E01"}),
+            true,
+        )
+        .to_string(),
+        alb("GET", "", json!({"domain": "%ff.com"}), false).to_string(),
+    ];
+    let (responses, _) = invoke(events);
+    // A lone surrogate is read as U+FFFD: a name, answered without a score.
+    assert_eq!(responses[0]["verdict"], "unscored", "{}", responses[0]);
+    assert_eq!(
+        responses[0]["unscored"], "internationalised",
+        "{}",
+        responses[0]
+    );
+    // A pair stays a pair, an escaped backslash stays one, and the domain is scored.
+    assert_eq!(responses[1]["scoredLabel"], "google", "{}", responses[1]);
+    assert_eq!(responses[2]["statusCode"], 200, "{}", responses[2]);
+    assert_eq!(body(&responses[2])["scoredLabel"], "google");
+    assert_eq!(responses[3]["status"], 400, "{}", responses[3]);
+    assert!(responses[3]["error"]
+        .as_str()
+        .unwrap()
+        .contains("recursion limit"));
+    for response in &responses[4..6] {
+        assert_eq!(response["statusCode"], 200, "{response}");
+        assert_eq!(body(response)["scoredLabel"], "google", "{response}");
+    }
+    assert_eq!(body(&responses[5])["falsePositiveRate"], 0.01);
+    assert_eq!(responses[6]["statusCode"], 400, "{}", responses[6]);
+    assert!(body(&responses[6])["error"]
+        .as_str()
+        .unwrap()
+        .contains("not UTF-8 once percent-decoded"));
 }
