@@ -14,9 +14,9 @@ seconds="${1:-10}"
 shift $(( $# > 0 ? 1 : 0 ))
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release --bin serve
+cargo build --release --bin dga-serve
 out=$(mktemp)
-target/release/serve --addr 127.0.0.1:0 "$@" > "$out" &
+target/release/dga-serve --addr 127.0.0.1:0 "$@" > "$out" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$out" "$script"' EXIT
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done

@@ -8,11 +8,11 @@ use std::process::{Child, Output};
 
 /// The scorer, started with `args` and every stream piped.
 fn spawn(args: &[&str]) -> Child {
-    support::spawn_program(env!("CARGO_BIN_EXE_classify"), args)
+    support::spawn_program(env!("CARGO_BIN_EXE_dga-classify"), args)
 }
 
 fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
-    support::run_program(env!("CARGO_BIN_EXE_classify"), args, stdin)
+    support::run_program(env!("CARGO_BIN_EXE_dga-classify"), args, stdin)
 }
 
 #[test]
@@ -244,12 +244,12 @@ fn junk_lines_are_reported_and_the_run_goes_on() {
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("stdin:")).collect();
     assert_eq!(errors.len(), 3, "{stderr}");
     assert!(
-        errors[0].starts_with("classify: stdin:5: not UTF-8: \"bad\\xffname.com\""),
+        errors[0].starts_with("dga-classify: stdin:5: not UTF-8: \"bad\\xffname.com\""),
         "{}",
         errors[0]
     );
     assert!(
-        errors[1].starts_with("classify: stdin:6: a line of 1048576 bytes"),
+        errors[1].starts_with("dga-classify: stdin:6: a line of 1048576 bytes"),
         "{}",
         errors[1]
     );
@@ -259,7 +259,7 @@ fn junk_lines_are_reported_and_the_run_goes_on() {
         errors[1].len()
     );
     assert!(
-        errors[2].starts_with("classify: stdin:7: invalid character '\\u{1}'"),
+        errors[2].starts_with("dga-classify: stdin:7: invalid character '\\u{1}'"),
         "{}",
         errors[2]
     );
@@ -270,7 +270,7 @@ fn help_and_unopenable_inputs() {
     let help = run(&["--help"], "");
     assert_eq!(help.status.code(), Some(0));
     let usage = String::from_utf8(help.stdout).unwrap();
-    assert!(usage.starts_with("usage: classify"), "{usage}");
+    assert!(usage.starts_with("usage: dga-classify"), "{usage}");
     assert!(usage.contains("--fpr RATE"), "{usage}");
     let missing = run(&["google.com", "--file", "/nonexistent/domains.txt"], "");
     assert_eq!(missing.status.code(), Some(2));
@@ -322,18 +322,21 @@ fn options_as_unix_tools_take_them() {
     for (args, message) in [
         (
             &["-x"][..],
-            "classify: unknown option -x (classify --help for usage)",
+            "dga-classify: unknown option -x (dga-classify --help for usage)",
         ),
         (
             &["--format", "xml"],
-            "classify: --format takes csv or jsonl, not \"xml\"",
+            "dga-classify: --format takes csv or jsonl, not \"xml\"",
         ),
         (
             &["--format=csv=x"],
-            "classify: --format takes csv or jsonl, not \"csv=x\"",
+            "dga-classify: --format takes csv or jsonl, not \"csv=x\"",
         ),
-        (&["--file", "/"], "classify: /: is a directory"),
-        (&["--fpr"], "classify: --fpr needs a false-positive rate"),
+        (&["--file", "/"], "dga-classify: /: is a directory"),
+        (
+            &["--fpr"],
+            "dga-classify: --fpr needs a false-positive rate",
+        ),
     ] {
         let output = run(args, "");
         assert_eq!(output.status.code(), Some(2), "{args:?}");

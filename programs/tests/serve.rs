@@ -203,17 +203,17 @@ fn stops_gracefully_on_sigterm() {
 
 #[test]
 fn help_prints_usage_and_bad_arguments_exit_2() {
-    let help = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let help = Command::new(env!("CARGO_BIN_EXE_dga-serve"))
         .arg("--help")
         .output()
         .unwrap();
     assert_eq!(help.status.code(), Some(0));
     let usage = String::from_utf8(help.stdout).unwrap();
     assert!(
-        usage.starts_with("usage: serve [--addr IP:PORT]"),
+        usage.starts_with("usage: dga-serve [--addr IP:PORT]"),
         "{usage}"
     );
-    let bad = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let bad = Command::new(env!("CARGO_BIN_EXE_dga-serve"))
         .arg("--port")
         .output()
         .unwrap();
@@ -222,7 +222,7 @@ fn help_prints_usage_and_bad_arguments_exit_2() {
         .unwrap()
         .contains("unknown argument"));
     for threads in ["0", "many"] {
-        let bad = Command::new(env!("CARGO_BIN_EXE_serve"))
+        let bad = Command::new(env!("CARGO_BIN_EXE_dga-serve"))
             .args(["--threads", threads])
             .output()
             .unwrap();

@@ -39,7 +39,7 @@ def reference(hosts, tmp_path_factory):
     path = tmp_path_factory.mktemp("ref") / "hosts.txt"
     path.write_text("\n".join(h for h in hosts if h) + "\n")
     run = subprocess.run(
-        ["cargo", "run", "--release", "-q", "-p", "dga-classifier-programs", "--bin", "classify",
+        ["cargo", "run", "--release", "-q", "-p", "dga-classifier-programs", "--bin", "dga-classify",
          "--", "--file", str(path)],
         cwd=REPO, capture_output=True, text=True, env=os.environ,
     )

@@ -123,7 +123,7 @@ impl Server {
     /// The server with more command-line arguments than its address.
     pub fn start_with(arguments: &[&str]) -> Server {
         // Only the programs' own tests have the server; the Lambda's share the rest of this file.
-        let Some(serve) = option_env!("CARGO_BIN_EXE_serve") else {
+        let Some(serve) = option_env!("CARGO_BIN_EXE_dga-serve") else {
             panic!("the serve binary is built for the programs' tests only")
         };
         let mut child = Command::new(serve)

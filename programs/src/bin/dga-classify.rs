@@ -1,7 +1,7 @@
 //! Scores many domains from the command line.
 //!
 //! ```text
-//! cargo run --release --bin classify -- [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
+//! cargo run --release --bin dga-classify -- [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
 //! ```
 //!
 //! `--fpr RATE` judges every name at the model's operating point for that false-positive rate
@@ -52,7 +52,7 @@ const MAX_LINE_BYTES: usize = 1024;
 const ECHO_BYTES: usize = 100;
 
 const USAGE: &str = "\
-usage: classify [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
+usage: dga-classify [--format csv|jsonl] [--fpr RATE] [--file PATH]... [DOMAIN]...
 
 Scores host names: from the arguments, from each --file (one per line; - is stdin), or from
 stdin. One row per line, in input order; blank lines and lines starting with # are `skipped`,
@@ -65,7 +65,7 @@ Exit code: 0 all lines valid, 1 some were no names (error rows, also on stderr),
 error.";
 
 fn main() -> ExitCode {
-    dga_api::command_line("classify", USAGE, run)
+    dga_api::command_line("dga-classify", USAGE, run)
 }
 
 /// What the command line asks for.
@@ -198,7 +198,7 @@ fn run() -> Result<u64, String> {
         }
         let seconds = tally.started.elapsed().as_secs_f64();
         eprintln!(
-            "classify: {} lines, {} invalid, {:.1} s ({:.0} lines/s)",
+            "dga-classify: {} lines, {} invalid, {:.1} s ({:.0} lines/s)",
             tally.lines,
             tally.invalid,
             seconds,
@@ -416,7 +416,7 @@ fn write_in_order(
         }
         for (offset, problem) in &rendered.errors {
             eprintln!(
-                "classify: {}:{}: {problem}",
+                "dga-classify: {}:{}: {problem}",
                 names[source],
                 first_line + offset
             );

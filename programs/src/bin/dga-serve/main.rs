@@ -2,7 +2,7 @@
 //! operating points at `/model`.
 //!
 //! ```text
-//! cargo run --release --bin serve [-- --addr 127.0.0.1:8080]
+//! cargo run --release --bin dga-serve [-- --addr 127.0.0.1:8080]
 //! ```
 //!
 //! `POST /classify` with `{"domain": "example.com"}`, or `GET /classify?domain=example.com`;
@@ -58,7 +58,7 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 const USAGE: &str = "\
-usage: serve [--addr IP:PORT] [--threads N]
+usage: dga-serve [--addr IP:PORT] [--threads N]
 
 Serves the web page at /, the JSON API at /classify (POST {\"domain\": ...} or
 GET ?domain=..., with an optional fpr) and the model's operating points at /model.
@@ -75,7 +75,7 @@ fn main() -> std::process::ExitCode {
     let options = match parse_args() {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("serve: {message}\n{USAGE}");
+            eprintln!("dga-serve: {message}\n{USAGE}");
             return std::process::ExitCode::from(2);
         }
     };
@@ -86,7 +86,7 @@ fn main() -> std::process::ExitCode {
     match runtime.enable_all().build() {
         Ok(runtime) => runtime.block_on(run(options.addr)),
         Err(e) => {
-            eprintln!("serve: cannot start the runtime: {e}");
+            eprintln!("dga-serve: cannot start the runtime: {e}");
             std::process::ExitCode::FAILURE
         }
     }
@@ -96,7 +96,7 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(e) => {
-            eprintln!("serve: cannot listen on {addr}: {e}");
+            eprintln!("dga-serve: cannot listen on {addr}: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
@@ -152,7 +152,7 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
                 Ok((stream, _)) => stream,
                 // Out of file descriptors, or a connection reset before it was accepted: go on.
                 Err(e) => {
-                    eprintln!("serve: accept: {e}");
+                    eprintln!("dga-serve: accept: {e}");
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
@@ -173,7 +173,7 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
         .await
         .is_err()
     {
-        eprintln!("serve: connections still open after {SHUTDOWN_GRACE:?}, dropped");
+        eprintln!("dga-serve: connections still open after {SHUTDOWN_GRACE:?}, dropped");
     }
 }
 
