@@ -79,7 +79,8 @@ pub use hunt::{
     NAME_LOG_ODDS_CLAMP, SET_SIZE, SIGNAL_COUNT, TERM_COUNT,
 };
 pub use model::{
-    score, Feature, Model, OperatingPoint, Score, Term, Validation, Verdict, FEATURE_COUNT, MODEL,
+    score, Feature, Model, OperatingPoint, Score, Term, TypicalLabel, Validation, Verdict,
+    FEATURE_COUNT, MODEL,
 };
 pub use words::{STATE_COUNT, TRANSITION_COUNT, WORDS_SHA256, WORD_COUNT};
 

@@ -109,6 +109,23 @@ pub struct Model {
     pub operating_points: &'static [OperatingPoint],
     /// How the model did on its validation set; `None` for the untrained model.
     pub validation: Option<Validation>,
+    /// The typical legitimate label each [`Term::versus_typical`] is measured against; `None` for
+    /// a model file that names none (the original's).
+    pub typical: Option<TypicalLabel>,
+    /// `(share, log-odds)`: the log-odds at or above which that share of the legitimate
+    /// validation labels scores, the largest share (and least log-odds) first; what
+    /// [`Score::flagged_at_false_positive_rate`] reads. Empty for a model file that lists none.
+    pub legitimate_log_odds: &'static [(f64, f64)],
+}
+
+/// A legitimate label as typical as the validation lists have: each feature at its median over
+/// the legitimate validation labels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TypicalLabel {
+    /// Each feature's value, in [`Model::coefficients`]' order.
+    pub values: [f64; FEATURE_COUNT],
+    /// Its log-odds: the intercept plus each coefficient times its value.
+    pub log_odds: f64,
 }
 
 impl Model {
@@ -185,6 +202,10 @@ pub struct Score {
     pub log_odds: f64,
     /// The model's intercept: the log-odds before any feature.
     pub intercept: f64,
+    /// The log-odds of the model's typical legitimate label ([`Model::typical`]; the intercept
+    /// for a model without one): with every term's [`versus_typical`](Term::versus_typical) it
+    /// sums to `log_odds`, up to rounding.
+    pub typical_log_odds: f64,
     /// Each feature the model uses, with its value and its contribution to the log-odds, in
     /// [`Model::coefficients`]' order.
     pub terms: [Term; FEATURE_COUNT],
@@ -199,6 +220,11 @@ pub struct Term {
     pub value: f64,
     /// Its contribution to the log-odds: the model's coefficient × `value`.
     pub contribution: f64,
+    /// Its contribution against the typical legitimate label's: the coefficient × (`value` −
+    /// the typical value). Near 0 for a typical legitimate name, positive where the label is
+    /// more machine-like than one, negative where it is less: the explanation a person reads.
+    /// `contribution` itself for a model with no typical label.
+    pub versus_typical: f64,
 }
 
 /// Whether [`MODEL`] uses `feature`: what [`classify`](crate::classify) computes.
@@ -229,10 +255,16 @@ pub fn score(features: &Features) -> Score {
     let terms: [Term; FEATURE_COUNT] = core::array::from_fn(|i| {
         let (feature, coefficient) = MODEL.coefficients[i];
         let value = feature.value(features);
+        let typical = match MODEL.typical {
+            Some(typical) => typical.values[i],
+            None => 0.0,
+        };
         Term {
             feature,
             value,
             contribution: coefficient * value,
+            // `+ 0.0`: a typical value contributes 0, never -0 (a negative coefficient times 0).
+            versus_typical: coefficient * (value - typical) + 0.0,
         }
     });
     let log_odds = terms
@@ -257,7 +289,46 @@ pub fn score(features: &Features) -> Score {
         },
         log_odds,
         intercept: MODEL.intercept,
+        typical_log_odds: match MODEL.typical {
+            Some(typical) => typical.log_odds,
+            None => MODEL.intercept,
+        },
         terms,
+    }
+}
+
+impl Score {
+    /// How unusual the score is among legitimate names: the share of the model's legitimate
+    /// validation labels that score at least as high, which is the false-positive rate of the
+    /// operating point at which this label would just be flagged. Read off
+    /// [`Model::legitimate_log_odds`], log-linearly between its shares, and held at its ends (a
+    /// score above every listed one gets the smallest share, 0.01 % for the trained models).
+    /// `None` for a model that lists none.
+    ///
+    /// ```
+    /// use dga_classifier::{classify, MODEL};
+    /// # if !MODEL.legitimate_log_odds.is_empty() {
+    /// let common = *classify("google.com").unwrap().score().unwrap();
+    /// let rare = *classify("zyxgifnjobqhzptuodmzov.ru").unwrap().score().unwrap();
+    /// assert!(common.flagged_at_false_positive_rate().unwrap() > 0.5);
+    /// assert!(rare.flagged_at_false_positive_rate().unwrap() <= 0.001);
+    /// # }
+    /// ```
+    pub fn flagged_at_false_positive_rate(&self) -> Option<f64> {
+        let table = MODEL.legitimate_log_odds;
+        let (&(first_share, first), &(last_share, last)) = (table.first()?, table.last()?);
+        if self.log_odds <= first {
+            return Some(first_share);
+        }
+        if self.log_odds >= last {
+            return Some(last_share);
+        }
+        let above = table.iter().position(|&(_, l)| l > self.log_odds)?;
+        let ((share_below, below), (share_above, log_odds_above)) =
+            (*table.get(above.checked_sub(1)?)?, *table.get(above)?);
+        let t = (self.log_odds - below) / (log_odds_above - below);
+        let (ln_below, ln_above) = (libm::log(share_below), libm::log(share_above));
+        Some(libm::exp(ln_below + t * (ln_above - ln_below)))
     }
 }
 

@@ -383,3 +383,46 @@ fn the_first_error_by_position_is_reported() {
         }
     );
 }
+
+/// Explanations are measured against a typical legitimate label: over the legitimate labels of
+/// the DDS validation split, each feature's contribution against the typical label is smaller
+/// than its raw contribution (coefficient × value), so an ordinary name's bars are short.
+#[test]
+fn a_typical_legitimate_name_has_contributions_near_zero() {
+    let Some(typical) = dga_classifier::MODEL.typical else {
+        return; // the original model names no typical label
+    };
+    let path = "../shared/data/h2o-split/valid.csv";
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut header = text.lines().next().unwrap().split(',');
+    let class = header.position(|c| c.trim_matches('"') == "class").unwrap();
+    let scores: Vec<dga_classifier::Score> = text
+        .lines()
+        .skip(1)
+        .filter(|row| row.split(',').nth(class).map(|c| c.trim_matches('"')) == Some("legit"))
+        .map(|row| score(&features(row.split(',').nth(1).unwrap().trim_matches('"'))))
+        .collect();
+    assert!(scores.len() > 10_000, "{} legitimate labels", scores.len());
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    for (i, (feature, _)) in dga_classifier::MODEL.coefficients.iter().enumerate() {
+        let versus = median(
+            scores
+                .iter()
+                .map(|s| s.terms[i].versus_typical.abs())
+                .collect(),
+        );
+        let raw = median(
+            scores
+                .iter()
+                .map(|s| s.terms[i].contribution.abs())
+                .collect(),
+        );
+        assert!(versus < raw, "{feature:?}: {versus} against {raw}");
+        assert!(typical.values[i].is_finite());
+    }
+    // And the typical label itself is legitimate, most legitimate names scoring near it.
+    assert!(typical.log_odds < 0.0, "{}", typical.log_odds);
+}

@@ -2,7 +2,7 @@
 //! every substring looked up in a hash set of the same words, entropy by its textbook formula,
 //! segmentation by exhaustive dynamic programming, ngram bits from the counts file.
 
-use dga_classifier::{classify, features, score, Outcome, Unscored, MODEL};
+use dga_classifier::{classify, features, score, Outcome, Score, Unscored, MODEL};
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -162,10 +162,39 @@ fn check(label: &str) -> Result<(), TestCaseError> {
         .iter()
         .fold(s.intercept, |sum, t| sum + t.contribution);
     prop_assert_eq!(s.log_odds, sum);
-    for (term, (feature, coefficient)) in s.terms.iter().zip(MODEL.coefficients) {
+    for (i, (term, (feature, coefficient))) in s.terms.iter().zip(MODEL.coefficients).enumerate() {
         prop_assert_eq!(term.feature, feature);
         prop_assert_eq!(term.value, feature.value(&f));
         prop_assert_eq!(term.contribution, coefficient * term.value);
+        let typical = MODEL.typical.map_or(0.0, |t| t.values[i]);
+        prop_assert_eq!(
+            term.versus_typical,
+            coefficient * (term.value - typical) + 0.0
+        );
+    }
+    // Against the typical legitimate label, the explanation adds up to the same log-odds.
+    let versus_typical = s
+        .terms
+        .iter()
+        .fold(s.typical_log_odds, |sum, t| sum + t.versus_typical);
+    prop_assert!(
+        (versus_typical - s.log_odds).abs() <= 1e-9 * s.log_odds.abs().max(1.0),
+        "{} against {}",
+        versus_typical,
+        s.log_odds
+    );
+    // How unusual a score is falls as the score rises, within the shares the model lists.
+    if let (Some(rarity), Some(&(most, _)), Some(&(least, _))) = (
+        s.flagged_at_false_positive_rate(),
+        MODEL.legitimate_log_odds.first(),
+        MODEL.legitimate_log_odds.last(),
+    ) {
+        prop_assert!((least..=most).contains(&rarity), "{}", rarity);
+        let higher = Score {
+            log_odds: s.log_odds + 0.5,
+            ..s
+        };
+        prop_assert!(higher.flagged_at_false_positive_rate().unwrap() <= rarity);
     }
     // `classify` computes only the model's features, by its own path: it must score alike.
     if let Some(scored) = classify(label)

@@ -38,6 +38,11 @@ pub struct ModelFile {
     coefficients: Vec<(&'static str, f64)>,
     /// `(rows, auc, error_rate)` on the validation set; none for the untrained model.
     validation: Option<(u64, f64, f64)>,
+    /// Each feature's median over the legitimate validation labels, in `coefficients`' order;
+    /// none for a model file without `[typical]`.
+    typical: Option<Vec<f64>>,
+    /// `(share, log-odds)` from `[legitimate_log_odds]`, in file order.
+    legitimate_log_odds: Vec<(f64, f64)>,
 }
 
 impl ModelFile {
@@ -57,6 +62,8 @@ impl ModelFile {
                 .map(|name| (variant(name).expect("a known feature"), 0.0))
                 .collect(),
             validation: None,
+            typical: None,
+            legitimate_log_odds: Vec::new(),
         }
     }
 
@@ -89,11 +96,22 @@ impl ModelFile {
             .transpose()?;
         let mut coefficients = Vec::new();
         let mut operating_points = Vec::new();
+        let mut typical = Vec::new();
+        let mut legitimate_log_odds = Vec::new();
         let mut rest = Vec::new();
         for (key, raw) in values.into_rest() {
             if let Some(rate) = key.strip_prefix("operating_points.fpr_") {
                 let rate = probability(&key, rate.to_owned())?;
                 operating_points.push((rate, probability(&key, raw)?));
+                continue;
+            }
+            if let Some(share) = key.strip_prefix("legitimate_log_odds.top_") {
+                let share = probability(&key, share.to_owned())?;
+                legitimate_log_odds.push((share, number(&key, raw)?));
+                continue;
+            }
+            if let Some(feature) = key.strip_prefix("typical.") {
+                typical.push((feature.to_owned(), number(&key, raw)?));
                 continue;
             }
             match key.strip_prefix("coefficients.") {
@@ -113,6 +131,28 @@ impl ModelFile {
         if coefficients.is_empty() {
             return Err(String::from("`[coefficients]` names no feature"));
         }
+        let typical = match typical.is_empty() {
+            true => None,
+            false => {
+                let names: Vec<Option<&str>> = typical.iter().map(|(f, _)| variant(f)).collect();
+                let expected: Vec<Option<&str>> =
+                    coefficients.iter().map(|&(v, _)| Some(v)).collect();
+                if names != expected {
+                    return Err(String::from(
+                        "`[typical]` must name the features of `[coefficients]`, in their order",
+                    ));
+                }
+                Some(typical.into_iter().map(|(_, value)| value).collect())
+            }
+        };
+        let ascending = legitimate_log_odds
+            .windows(2)
+            .all(|w| w[0].0 > w[1].0 && w[0].1 <= w[1].1);
+        if !ascending {
+            return Err(String::from(
+                "`[legitimate_log_odds]` must go from the largest share to the smallest, its log-odds not falling",
+            ));
+        }
         let model = ModelFile {
             name,
             words_sha256,
@@ -123,6 +163,8 @@ impl ModelFile {
             intercept,
             coefficients,
             validation: Some(validation),
+            typical,
+            legitimate_log_odds,
         };
         if let Some(rate) = model.threshold_false_positive_rate {
             if !model.operating_points.contains(&(rate, model.threshold)) {
@@ -161,6 +203,27 @@ impl ModelFile {
             .iter()
             .map(|(name, variant)| format!("(\"{name}\", crate::Feature::{variant})"))
             .collect();
+        // The typical label's log-odds, summed as `score` sums a label's: left to right.
+        let typical = match &self.typical {
+            Some(values) => {
+                let log_odds = self
+                    .coefficients
+                    .iter()
+                    .zip(values)
+                    .fold(self.intercept, |sum, ((_, coefficient), value)| {
+                        sum + coefficient * value
+                    });
+                format!(
+                    "Some(crate::TypicalLabel {{ values: {values:?}, log_odds: {log_odds:?} }})"
+                )
+            }
+            None => "None".to_owned(),
+        };
+        let tail: Vec<String> = self
+            .legitimate_log_odds
+            .iter()
+            .map(|(share, log_odds)| format!("({share:?}, {log_odds:?})"))
+            .collect();
         writeln!(
             out,
             "/// The features model files may name, as the build script knows them.\n\
@@ -177,7 +240,9 @@ impl ModelFile {
                  threshold: {threshold:?},\n    \
                  threshold_false_positive_rate: {threshold_rate:?},\n    \
                  operating_points: &[{operating_points}],\n    \
-                 validation: {validation},\n\
+                 validation: {validation},\n    \
+                 typical: {typical},\n    \
+                 legitimate_log_odds: &[{tail}],\n\
              }};",
             count = self.coefficients.len(),
             known_count = known.len(),
@@ -189,6 +254,7 @@ impl ModelFile {
             threshold = self.threshold,
             threshold_rate = self.threshold_false_positive_rate,
             operating_points = operating_points.join(", "),
+            tail = tail.join(", "),
         )
         .expect("writing to a String cannot fail");
     }

@@ -285,6 +285,8 @@ fn run() -> Result<(), String> {
         valid_rows: valid.len(),
         operating_points: &operating_points,
         default_point,
+        typical: typical(&fit, &legit_valid),
+        legitimate_log_odds: legitimate_log_odds(&fit, &legit_valid),
     };
     std::fs::write(&args.out, model_file(&args, &file))
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
@@ -375,6 +377,47 @@ fn operating_points(fit: &Fit, legit: &[&Row]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Each feature of the model's median over `legit`: the typical legitimate label explanations
+/// measure contributions against, in the model's order.
+fn typical(fit: &Fit, legit: &[&Row]) -> Vec<f64> {
+    fit.features
+        .iter()
+        .map(|feature| {
+            let mut values: Vec<f64> = legit.iter().map(|r| feature.value(&r.features)).collect();
+            values.sort_by(f64::total_cmp);
+            match values.len() {
+                0 => 0.0,
+                n if n % 2 == 1 => values[n / 2],
+                n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+            }
+        })
+        .collect()
+}
+
+/// Shares of legitimate labels, from all of them to the rarest the validation lists can tell:
+/// where a score stands among legitimate names, in 1-2-5 steps.
+const LEGITIMATE_SHARES: [f64; 13] = [
+    1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001,
+];
+
+/// `(share, log-odds)` for each of [`LEGITIMATE_SHARES`]: the log-odds at or above which that
+/// share of `legit` scores (at least that share: the lowest log-odds of its highest-scoring
+/// share), the least log-odds first.
+fn legitimate_log_odds(fit: &Fit, legit: &[&Row]) -> Vec<(f64, f64)> {
+    let mut log_odds: Vec<f64> = legit.iter().map(|r| fit.log_odds(r)).collect();
+    log_odds.sort_by(|a, b| b.total_cmp(a));
+    if log_odds.is_empty() {
+        return Vec::new();
+    }
+    LEGITIMATE_SHARES
+        .iter()
+        .map(|&share| {
+            let rows = ((share * log_odds.len() as f64).ceil() as usize).clamp(1, log_odds.len());
+            (share, log_odds[rows - 1])
+        })
+        .collect()
+}
+
 /// What a trained model's file says besides the command line.
 struct ModelFileContents<'a> {
     fit: &'a Fit,
@@ -383,6 +426,10 @@ struct ModelFileContents<'a> {
     operating_points: &'a [(f64, f64)],
     /// The operating point of the default verdict; `None` for the max-F1 threshold.
     default_point: Option<(f64, f64)>,
+    /// Each feature's median over the legitimate validation labels, in the model's order.
+    typical: Vec<f64>,
+    /// `(share, log-odds)`: where the legitimate validation labels' scores stand.
+    legitimate_log_odds: Vec<(f64, f64)>,
 }
 
 fn model_file(args: &Args, contents: &ModelFileContents) -> String {
@@ -392,6 +439,8 @@ fn model_file(args: &Args, contents: &ModelFileContents) -> String {
         valid_rows,
         operating_points,
         default_point,
+        ref typical,
+        ref legitimate_log_odds,
     } = *contents;
     let mut command = match &args.split {
         Some((train, valid)) => format!("--train {} --valid {}", train.display(), valid.display()),
@@ -435,6 +484,16 @@ fn model_file(args: &Args, contents: &ModelFileContents) -> String {
         .iter()
         .map(|(rate, threshold)| format!("fpr_{rate:?} = {threshold:?}\n"))
         .collect();
+    let typical: String = fit
+        .features
+        .iter()
+        .zip(typical)
+        .map(|(feature, value)| format!("{} = {value:?}\n", feature.name()))
+        .collect();
+    let tail: String = legitimate_log_odds
+        .iter()
+        .map(|(share, log_odds)| format!("top_{share:?} = {log_odds:?}\n"))
+        .collect();
     format!(
         "# Written by `cargo run --release --example train -- {command}`:\n\
          # ridge logistic regression (lambda = {LAMBDA:e}, standardised), {weighting}{steps} Newton steps,\n\
@@ -449,6 +508,13 @@ fn model_file(args: &Args, contents: &ModelFileContents) -> String {
          # P(malicious) at or above which at most the named share of legitimate validation labels lies.\n\
          [operating_points]\n\
          {points}\n\
+         # Each feature's median over the legitimate validation labels: the typical legitimate label\n\
+         # each contribution of an explanation is measured against.\n\
+         [typical]\n\
+         {typical}\n\
+         # The log-odds at or above which the named share of the legitimate validation labels scores.\n\
+         [legitimate_log_odds]\n\
+         {tail}\n\
          [validation]\n\
          rows = {valid_rows}\nauc = {auc:?}\nerror_rate = {error_rate:?}\n",
         name = args.name,

@@ -7,10 +7,13 @@
 //! `label`, `class0Prob`, `class1Prob` and each term's contribution to the log-odds, from the
 //! crate's `serde` feature), plus what the original left out: the label scored, the suffix right
 //! of it with its kind and the reason that label was scored (`suffix`, `suffixKind`, `reason`), the feature
-//! values, `terms` (one entry per term of the model, in its order, for clients that show them
-//! all without knowing the model), the log-odds, `verdict`, the threshold applied and the
-//! false-positive rate it was set for (`falsePositiveRate`, null for a max-F1 threshold), and
-//! the model's name.
+//! values, `terms` (the explanation, for clients that show it without knowing the model: a
+//! typical legitimate name's log-odds, then each feature's value, its typical value and its
+//! contribution against the typical name's, summing to the log-odds), the log-odds, `verdict`,
+//! the threshold applied and the false-positive rate it was set for (`falsePositiveRate`, null
+//! for a max-F1 threshold), how unusual the name is among legitimate names
+//! (`flaggedAtFalsePositiveRate`: the share of legitimate validation names scoring at least as
+//! high), and the model's name.
 //! Errors: `{"error": "<what>"}`.
 
 use dga_classifier::{classify, Classification, OperatingPoint, Score, Verdict, MODEL};
@@ -260,6 +263,9 @@ pub fn model_info() -> Value {
         "threshold": MODEL.threshold,
         "falsePositiveRate": MODEL.threshold_false_positive_rate,
         "operatingPoints": points,
+        // The least `flaggedAtFalsePositiveRate` can be: a name scoring above every listed
+        // legitimate share gets it.
+        "rarestLegitimateShare": MODEL.legitimate_log_odds.last().map(|&(share, _)| share),
     })
 }
 
@@ -295,34 +301,54 @@ pub fn response(c: &Classification, point: Option<OperatingPoint>) -> Value {
     };
     body["reason"] = json!(c.suffix_kind.reason());
     let mut features = serde_json::Map::new();
-    let mut terms = vec![json!({
-        "term": "intercept",
-        "description": "intercept",
-        "value": null,
-        "contribution": s.intercept,
-    })];
-    for term in &s.terms {
-        let (feature, value) = (term.feature, term.value);
-        // Counts print as the integers they are (`"numWords": 11`, not `11.0`).
-        let value = if value.fract() == 0.0 && value.abs() < 1e15 {
-            json!(value as i64)
-        } else {
-            json!(value)
-        };
+    // The explanation starts from a typical legitimate name (the intercept, for a model without
+    // one) and adds each feature's contribution against it.
+    let mut terms = vec![match MODEL.typical {
+        Some(_) => json!({
+            "term": "typical",
+            "description": "a typical legitimate name",
+            "value": null,
+            "typical": null,
+            "contribution": s.typical_log_odds,
+        }),
+        None => json!({
+            "term": "intercept",
+            "description": "intercept",
+            "value": null,
+            "typical": null,
+            "contribution": s.intercept,
+        }),
+    }];
+    for (i, term) in s.terms.iter().enumerate() {
+        let feature = term.feature;
+        let value = count_or_number(term.value);
+        let typical = MODEL.typical.map(|t| count_or_number(t.values[i]));
         features.insert(feature.json_name().into(), value.clone());
         terms.push(json!({
             "term": feature.json_name(),
             "description": feature.description(),
             "value": value,
-            "contribution": term.contribution,
+            "typical": typical,
+            "contribution": term.versus_typical,
         }));
     }
+    body["flaggedAtFalsePositiveRate"] = json!(s.flagged_at_false_positive_rate());
     body["features"] = features.into();
     body["terms"] = terms.into();
     body["logOdds"] = json!(s.log_odds);
     body["threshold"] = json!(threshold);
     body["falsePositiveRate"] = json!(rate);
     body
+}
+
+/// A feature's value as JSON: counts print as the integers they are (`"numWords": 11`, not
+/// `11.0`).
+fn count_or_number(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
 }
 
 /// A 400 answer saying `message`.

@@ -168,6 +168,29 @@ fn page_shows_verdict_contributions_and_errors() {
     );
     let terms = api["terms"].as_array().unwrap();
     assert_eq!(terms.len(), 1 + dga_classifier::MODEL.coefficients.len());
+    let score = dga_classifier::classify("plzdonthackmekthxbye.com")
+        .unwrap()
+        .score()
+        .copied()
+        .unwrap();
+    // The explanation starts from a typical legitimate name, and its terms add up to the
+    // log-odds.
+    let sum: f64 = terms
+        .iter()
+        .map(|t| t["contribution"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (sum - score.log_odds).abs() < 1e-9,
+        "{sum} {}",
+        score.log_odds
+    );
+    assert_eq!(terms[0]["contribution"], score.typical_log_odds);
+    for (term, library) in terms[1..].iter().zip(score.terms) {
+        let name = term["term"].as_str().unwrap();
+        // Measured against the typical label's value; the original's field keeps its own.
+        assert_eq!(term["contribution"], library.versus_typical, "{name}");
+        assert_eq!(api[name], library.contribution, "{name}");
+    }
     for term in terms {
         let name = term["term"].as_str().unwrap();
         let row = format!("tr[data-term={name}]");
@@ -177,8 +200,10 @@ fn page_shows_verdict_contributions_and_errors() {
             format!("{:.3}", term["contribution"].as_f64().unwrap()),
             "{name}"
         );
-        // The original's field for the term carries the same contribution.
-        assert_eq!(api[name], term["contribution"], "{name}");
+        if let Some(typical) = term["typical"].as_f64() {
+            let shown = browser.text(&browser.find(&format!("{row} td.typical")));
+            assert!(!shown.is_empty() && typical.is_finite(), "{name}");
+        }
         if let Some(value) = term["value"].as_f64() {
             let shown = browser.text(&browser.find(&format!("{row} td.value")));
             let want = if value.fract() == 0.0 {
@@ -192,6 +217,12 @@ fn page_shows_verdict_contributions_and_errors() {
     assert_eq!(
         browser.text(&browser.find("#logodds")),
         format!("{:.3}", api["logOdds"].as_f64().unwrap())
+    );
+    // How unusual the name is among legitimate names, beside the probability.
+    let rarity = browser.text(&browser.find("#rarity"));
+    assert!(
+        rarity.contains("of legitimate names score this high"),
+        "{rarity}"
     );
 
     // The page says which label was scored and why.
@@ -221,8 +252,11 @@ fn page_shows_verdict_contributions_and_errors() {
             point.false_positive_rate
         ));
         browser.session("POST", &format!("/element/{option}/click"), json!({}));
+        // Judged legitimate but outscoring all but 1 % of legitimate names, it is unusual.
+        let unusual = score.flagged_at_false_positive_rate().unwrap() < 0.01;
         let want = match point.verdict(&score) {
             dga_classifier::Verdict::Malicious => "Malicious",
+            dga_classifier::Verdict::Legitimate if unusual => "Legitimate, but unusual",
             dga_classifier::Verdict::Legitimate => "Legitimate",
         };
         let percent = format!("flags {} %", 100.0 * point.false_positive_rate);

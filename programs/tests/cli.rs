@@ -29,7 +29,7 @@ fn csv_from_arguments_in_order() {
     assert_eq!(
         lines[0],
         format!(
-            "domain,scored_label,suffix,suffix_kind,verdict,unscored,reason,p_malicious,log_odds,intercept,{}",
+            "domain,scored_label,suffix,suffix_kind,verdict,unscored,reason,p_malicious,flagged_at_false_positive_rate,log_odds,intercept,{}",
             features.join(",")
         )
     );
@@ -52,13 +52,15 @@ fn csv_from_arguments_in_order() {
         "a scored name has no reason not to be"
     );
     let number = |i: usize| row[i].parse::<f64>().unwrap();
-    assert_eq!(number(7), c.score().unwrap().p_malicious);
-    assert_eq!(number(8), c.score().unwrap().log_odds);
-    assert_eq!(number(9), c.score().unwrap().intercept);
-    assert_eq!(row.len(), 10 + 2 * c.score().unwrap().terms.len());
-    for (i, term) in c.score().unwrap().terms.iter().enumerate() {
-        assert_eq!(number(10 + 2 * i), term.value);
-        assert_eq!(number(11 + 2 * i), term.contribution);
+    let score = c.score().unwrap();
+    assert_eq!(number(7), score.p_malicious);
+    assert_eq!(Some(number(8)), score.flagged_at_false_positive_rate());
+    assert_eq!(number(9), score.log_odds);
+    assert_eq!(number(10), score.intercept);
+    assert_eq!(row.len(), 11 + 2 * score.terms.len());
+    for (i, term) in score.terms.iter().enumerate() {
+        assert_eq!(number(11 + 2 * i), term.value);
+        assert_eq!(number(12 + 2 * i), term.contribution);
     }
     assert!(lines[1].starts_with("google.com,google,com,icann,legitimate,"));
 }

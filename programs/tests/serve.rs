@@ -42,15 +42,31 @@ fn classifies_by_post_and_by_get() {
             "{feature:?}"
         );
     }
-    // One term per model term, each also under its own field, adding up to the log-odds.
+    // The explanation: a typical legitimate name's log-odds, then one term per model term
+    // measured against it, adding up to the log-odds; each term's own field keeps the original's
+    // contribution, coefficient × value.
+    let score = c.score().unwrap();
     let terms = post["terms"].as_array().unwrap();
-    assert_eq!(terms.len(), 1 + dga_classifier::MODEL.coefficients.len());
+    assert_eq!(terms.len(), 1 + score.terms.len());
+    assert_eq!(terms[0]["contribution"], score.typical_log_odds);
     let mut sum = 0.0;
     for term in terms {
-        assert_eq!(post[term["term"].as_str().unwrap()], term["contribution"]);
         sum += term["contribution"].as_f64().unwrap();
     }
-    assert_eq!(sum, post["logOdds"].as_f64().unwrap());
+    for (term, library) in terms[1..].iter().zip(score.terms) {
+        assert_eq!(term["contribution"], library.versus_typical);
+        assert_eq!(
+            post[term["term"].as_str().unwrap()],
+            library.contribution,
+            "{term}"
+        );
+    }
+    assert!((sum - score.log_odds).abs() < 1e-9, "{sum} {}", score.log_odds);
+    assert_eq!(post["logOdds"], score.log_odds);
+    assert_eq!(
+        post["flaggedAtFalsePositiveRate"].as_f64(),
+        score.flagged_at_false_positive_rate()
+    );
     assert_eq!(post["model"], dga_classifier::MODEL.name);
 
     let (status, get) = server.json("GET", "/classify?domain=wikipedia.org", b"");

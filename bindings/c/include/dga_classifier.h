@@ -118,6 +118,9 @@ typedef struct DgaTerm {
   double value;
   // Its contribution to the log-odds: the model's coefficient times `value`.
   double contribution;
+  // Its contribution against a typical legitimate label: the coefficient times (`value` -
+  // the typical value); what a person reads as the explanation.
+  double versus_typical;
 } DgaTerm;
 
 // A host name's score, or what was wrong with it: filled by `dga_classify`, owned by the caller.
@@ -132,6 +135,13 @@ typedef struct DgaResult {
   double log_odds;
   // The model's intercept.
   double intercept;
+  // A typical legitimate label's log-odds: with each term's `versus_typical` it sums to
+  // `log_odds`, up to rounding.
+  double typical_log_odds;
+  // How unusual the name is among legitimate names: the share of legitimate validation names
+  // scoring at least as high, the false-positive rate at which it would be flagged; negative
+  // when the model lists no such shares.
+  double flagged_at_false_positive_rate;
   // How many of `terms` the model uses.
   size_t term_count;
   // The model's terms, in its order; those past `term_count` are zero.

@@ -144,6 +144,9 @@ pub struct DgaTerm {
     pub value: f64,
     /// Its contribution to the log-odds: the model's coefficient times `value`.
     pub contribution: f64,
+    /// Its contribution against a typical legitimate label: the coefficient times (`value` -
+    /// the typical value); what a person reads as the explanation.
+    pub versus_typical: f64,
 }
 
 /// A host name's score, or what was wrong with it: filled by `dga_classify`, owned by the caller.
@@ -160,6 +163,13 @@ pub struct DgaResult {
     pub log_odds: f64,
     /// The model's intercept.
     pub intercept: f64,
+    /// A typical legitimate label's log-odds: with each term's `versus_typical` it sums to
+    /// `log_odds`, up to rounding.
+    pub typical_log_odds: f64,
+    /// How unusual the name is among legitimate names: the share of legitimate validation names
+    /// scoring at least as high, the false-positive rate at which it would be flagged; negative
+    /// when the model lists no such shares.
+    pub flagged_at_false_positive_rate: f64,
     /// How many of `terms` the model uses.
     pub term_count: usize,
     /// The model's terms, in its order; those past `term_count` are zero.
@@ -183,6 +193,7 @@ const EMPTY_TERM: DgaTerm = DgaTerm {
     feature: DgaFeature::DGA_LENGTH,
     value: 0.0,
     contribution: 0.0,
+    versus_typical: 0.0,
 };
 
 const EMPTY_RESULT: DgaResult = DgaResult {
@@ -191,6 +202,8 @@ const EMPTY_RESULT: DgaResult = DgaResult {
     p_legitimate: 0.0,
     log_odds: 0.0,
     intercept: 0.0,
+    typical_log_odds: 0.0,
+    flagged_at_false_positive_rate: -1.0,
     term_count: 0,
     terms: [EMPTY_TERM; DGA_MAX_TERMS],
     label: [0; DGA_LABEL_CAPACITY],
@@ -284,12 +297,15 @@ fn classify_into(bytes: &[u8], result: &mut DgaResult) -> DgaStatus {
     result.p_legitimate = score.p_legitimate;
     result.log_odds = score.log_odds;
     result.intercept = score.intercept;
+    result.typical_log_odds = score.typical_log_odds;
+    result.flagged_at_false_positive_rate = score.flagged_at_false_positive_rate().unwrap_or(-1.0);
     result.term_count = score.terms.len();
     for (slot, term) in result.terms.iter_mut().zip(score.terms) {
         *slot = DgaTerm {
             feature: feature_of(term.feature),
             value: term.value,
             contribution: term.contribution,
+            versus_typical: term.versus_typical,
         };
     }
     DgaStatus::DGA_OK

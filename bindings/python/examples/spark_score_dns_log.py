@@ -24,7 +24,7 @@ STRING_COLUMNS = ["label", "suffix", "suffix_kind", "verdict", "unscored", "reas
 
 def score_columns() -> list:
     """The columns the job adds, in order, as Arrow fields."""
-    numbers = ["p_malicious", "log_odds", "intercept"]
+    numbers = ["p_malicious", "flagged_at_false_positive_rate", "log_odds", "intercept"]
     for name, _, _ in dga_classifier.MODEL.terms:
         numbers += [name, name + "_contribution"]
     return ([pa.field(name, pa.string()) for name in STRING_COLUMNS]

@@ -28,14 +28,16 @@ struct Term {
     value: f64,
     /// The model's coefficient times `value`.
     contribution: f64,
+    /// The coefficient times (`value` - the typical legitimate label's value): the explanation.
+    versus_typical: f64,
 }
 
 #[pymethods]
 impl Term {
     fn __repr__(&self) -> String {
         format!(
-            "Term(feature={:?}, value={}, contribution={})",
-            self.feature, self.value, self.contribution
+            "Term(feature={:?}, value={}, contribution={}, versus_typical={})",
+            self.feature, self.value, self.contribution, self.versus_typical
         )
     }
 }
@@ -64,6 +66,12 @@ struct Classification {
     log_odds: Option<f64>,
     /// The model's intercept; None when not scored.
     intercept: Option<f64>,
+    /// The typical legitimate label's log-odds, which the terms' `versus_typical` add up from;
+    /// None when not scored.
+    typical_log_odds: Option<f64>,
+    /// The share of legitimate validation labels scoring at least as high: the false-positive
+    /// rate at which this name would be flagged; None when not scored.
+    flagged_at_false_positive_rate: Option<f64>,
     /// The model's terms, in its order; none when not scored.
     terms: Vec<Term>,
 }
@@ -161,6 +169,8 @@ fn classify(py: Python<'_>, host: &str) -> PyResult<Classification> {
         p_legitimate: None,
         log_odds: None,
         intercept: None,
+        typical_log_odds: None,
+        flagged_at_false_positive_rate: None,
         terms: Vec::new(),
     };
     let s = match c.outcome {
@@ -175,6 +185,8 @@ fn classify(py: Python<'_>, host: &str) -> PyResult<Classification> {
         p_legitimate: Some(s.p_legitimate),
         log_odds: Some(s.log_odds),
         intercept: Some(s.intercept),
+        typical_log_odds: Some(s.typical_log_odds),
+        flagged_at_false_positive_rate: s.flagged_at_false_positive_rate(),
         terms: s
             .terms
             .iter()
@@ -182,6 +194,7 @@ fn classify(py: Python<'_>, host: &str) -> PyResult<Classification> {
                 feature: t.feature.name(),
                 value: t.value,
                 contribution: t.contribution,
+                versus_typical: t.versus_typical,
             })
             .collect(),
         ..picked(c.suffix_kind.reason().to_owned(), verdict, None)
@@ -227,6 +240,8 @@ fn model(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[derive(Default)]
 struct Columns {
     p_malicious: Vec<f64>,
+    /// [`Score::flagged_at_false_positive_rate`](dga_classifier::Score), NaN where there is none.
+    flagged: Vec<f64>,
     log_odds: Vec<f64>,
     /// Per row, an index into [`VERDICTS`].
     verdict: Vec<u8>,
@@ -266,6 +281,7 @@ impl Columns {
     /// it is one.)
     fn push_no_score(&mut self) {
         self.p_malicious.push(f64::NAN);
+        self.flagged.push(f64::NAN);
         self.log_odds.push(f64::NAN);
         self.verdict.push(UNSCORED);
         for column in self.values.iter_mut().chain(&mut self.contributions) {
@@ -277,6 +293,8 @@ impl Columns {
         match &c.outcome {
             Outcome::Scored(s) => {
                 self.p_malicious.push(s.p_malicious);
+                self.flagged
+                    .push(s.flagged_at_false_positive_rate().unwrap_or(f64::NAN));
                 self.log_odds.push(s.log_odds);
                 let verdict = point.map_or(s.verdict, |p| p.verdict(s));
                 self.verdict.push(u8::from(verdict == Verdict::Malicious));
@@ -534,6 +552,10 @@ fn columns_to_numpy<'py>(
     out.set_item(
         "p_malicious",
         PyArray1::from_vec(py, floats(|s| &s.p_malicious)),
+    )?;
+    out.set_item(
+        "flagged_at_false_positive_rate",
+        PyArray1::from_vec(py, floats(|s| &s.flagged)),
     )?;
     out.set_item("log_odds", PyArray1::from_vec(py, floats(|s| &s.log_odds)))?;
     // A row with no score has no intercept either: NaN, as its other numbers.

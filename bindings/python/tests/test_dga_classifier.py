@@ -71,6 +71,9 @@ def test_classify_agrees_exactly_with_the_library(hosts, reference):
         assert c.p_malicious == float(row["p_malicious"]), host
         assert c.log_odds == float(row["log_odds"]), host
         assert c.intercept == float(row["intercept"])
+        assert c.flagged_at_false_positive_rate == float(row["flagged_at_false_positive_rate"]), host
+        assert math.isclose(sum((t.versus_typical for t in c.terms), c.typical_log_odds), c.log_odds,
+                            rel_tol=0, abs_tol=1e-9), host
         assert [t.feature for t in c.terms] == TERMS
         for t in c.terms:
             assert t.value == float(row[t.feature]), (host, t.feature)
@@ -91,7 +94,8 @@ def test_classify_many_agrees_with_classify_for_every_input_type(hosts, kind):
     }[kind]()
     result = classify_many(names)
     assert set(result) == {"label", "suffix", "suffix_kind", "verdict", "unscored", "reason",
-                           "p_malicious", "log_odds", "intercept", "error"} | set(TERMS) | {
+                           "p_malicious", "flagged_at_false_positive_rate", "log_odds", "intercept",
+                           "error"} | set(TERMS) | {
                                t + "_contribution" for t in TERMS}
     assert all(len(column) == len(hosts) for column in result.values())
     for i, host in enumerate(hosts):
@@ -110,6 +114,7 @@ def test_classify_many_agrees_with_classify_for_every_input_type(hosts, kind):
             continue
         assert result["reason"][i] is None
         assert result["p_malicious"][i] == c.p_malicious and result["log_odds"][i] == c.log_odds
+        assert result["flagged_at_false_positive_rate"][i] == c.flagged_at_false_positive_rate
         for t in c.terms:
             assert result[t.feature][i] == t.value
             assert result[t.feature + "_contribution"][i] == t.contribution

@@ -146,7 +146,7 @@ fn run() -> Result<u64, String> {
             .collect();
         let header = writeln!(
             out,
-            "domain,scored_label,suffix,suffix_kind,verdict,unscored,reason,p_malicious,log_odds,intercept{features}"
+            "domain,scored_label,suffix,suffix_kind,verdict,unscored,reason,p_malicious,flagged_at_false_positive_rate,log_odds,intercept{features}"
         );
         match header {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
@@ -553,8 +553,9 @@ impl Rows {
 /// the label picked, its suffix and kind, the verdict (`malicious`, `legitimate`, `unscored`,
 /// `error` or `skipped`), for a row with no score why (`unscored`: the reason's name for a name
 /// not scored; `reason`: in a sentence, or what is wrong), then for a scored one the
-/// probability, the log-odds, the intercept and each feature's value and contribution (empty
-/// in CSV and null in JSON for the others). One function for both, so the two formats cannot
+/// probability, how unusual the score is among legitimate names (the false-positive rate at
+/// which it would be flagged), the log-odds, the intercept and each feature's value and
+/// contribution (empty in CSV and null in JSON for the others). One function for both, so the two formats cannot
 /// drift apart; a constant parameter, so neither pays for the other's branches.
 fn row<const JSON: bool>(
     out: &mut String,
@@ -610,6 +611,7 @@ fn row<const JSON: bool>(
     let mut digits = zmij::Buffer::new();
     let Some(score) = score else {
         number(out, ["p_malicious", ""], None);
+        number(out, ["flagged_at_false_positive_rate", ""], None);
         number(out, ["log_odds", ""], None);
         number(out, ["intercept", ""], None);
         for (feature, _) in &MODEL.coefficients {
@@ -623,6 +625,12 @@ fn row<const JSON: bool>(
         out,
         ["p_malicious", ""],
         Some(digits.format(score.p_malicious)),
+    );
+    let rarity = score.flagged_at_false_positive_rate();
+    number(
+        out,
+        ["flagged_at_false_positive_rate", ""],
+        rarity.map(|share| digits.format(share)),
     );
     number(out, ["log_odds", ""], Some(digits.format(score.log_odds)));
     number(out, ["intercept", ""], Some(intercept));

@@ -37,12 +37,18 @@ static void scores_and_explains(void) {
     double sum = r.intercept;
     for (size_t i = 0; i < r.term_count; i++) sum += r.terms[i].contribution;
     CHECK(sum == r.log_odds);
+    /* Against a typical legitimate label, the terms add up to the same log-odds. */
+    double typical_sum = r.typical_log_odds;
+    for (size_t i = 0; i < r.term_count; i++) typical_sum += r.terms[i].versus_typical;
+    CHECK(fabs(typical_sum - r.log_odds) < 1e-9);
+    CHECK(r.flagged_at_false_positive_rate > 0.5 && r.flagged_at_false_positive_rate <= 1.0);
     CHECK(fabs(r.p_malicious + r.p_legitimate - 1.0) < 1e-15);
     CHECK(r.p_malicious < dga_default_threshold());
     CHECK(strcmp(dga_feature_name(r.terms[0].feature), "unknown feature") != 0);
 
     CHECK(classify_text("zyxgifnjobqhzptuodmzov.ru", &r) == DGA_OK);
     CHECK(r.verdict == DGA_MALICIOUS);
+    CHECK(r.flagged_at_false_positive_rate > 0 && r.flagged_at_false_positive_rate <= 0.001);
     CHECK(r.p_malicious >= dga_default_threshold());
 
     CHECK(classify_text("x7kq2mz.duckdns.org", &r) == DGA_OK);

@@ -103,7 +103,8 @@ def classify_many(names: Any, fpr: Optional[float] = None) -> Dict[str, np.ndarr
     Returns columns, one row per name in order: ``label``, ``suffix``, ``suffix_kind``,
     ``verdict`` (``legitimate``, ``malicious`` or ``unscored``), ``unscored`` and ``reason`` (for
     a name not scored, why: ``reverse-lookup``... and in a sentence; None elsewhere),
-    ``p_malicious``, ``log_odds``, ``intercept``, then for each term of the model its value and
+    ``p_malicious``, ``flagged_at_false_positive_rate`` (how unusual the score is among legitimate
+    names), ``log_odds``, ``intercept``, then for each term of the model its value and
     ``<feature>_contribution`` (NaN for a name not scored), and ``error``. A row that is no name
     at all (a control character in it, None, not a string) does not fail the batch: its ``error`` says
     why, its text columns are None and its numbers NaN; ``error`` is None elsewhere. ``pandas.DataFrame(result)`` and ``pyarrow.table(result)`` take it as it is.

@@ -29,6 +29,10 @@ class Term:
     @property
     def contribution(self) -> float:
         """The model's coefficient times ``value``: its share of the log-odds."""
+    @property
+    def versus_typical(self) -> float:
+        """The coefficient times (``value`` - the typical legitimate label's value): near 0 for a
+        typical legitimate name, positive where the label is more machine-like than one."""
 
 @final
 class Classification:
@@ -66,6 +70,15 @@ class Classification:
     @property
     def intercept(self) -> Optional[float]:
         """The model's intercept; None when not scored."""
+    @property
+    def typical_log_odds(self) -> Optional[float]:
+        """A typical legitimate label's log-odds: with every term's ``versus_typical`` it sums to
+        ``log_odds``; None when not scored."""
+    @property
+    def flagged_at_false_positive_rate(self) -> Optional[float]:
+        """How unusual the name is among legitimate names: the share of legitimate validation
+        names scoring at least as high, the false-positive rate at which it would be flagged;
+        None when not scored."""
     @property
     def terms(self) -> List[Term]:
         """The model's terms, in its order; empty when not scored."""
