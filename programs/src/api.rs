@@ -202,6 +202,14 @@ pub fn not_found() -> Reply {
     )
 }
 
+/// The answer to a client speaking HTTP/2, which the server does not.
+pub fn http_version_not_supported() -> Reply {
+    error(
+        505,
+        String::from("HTTP/2 is not served here: send HTTP/1.1 (curl --http1.1)"),
+    )
+}
+
 /// The answer to a body not sent within `limit`.
 pub fn body_timeout(limit: std::time::Duration) -> Reply {
     error(

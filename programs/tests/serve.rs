@@ -61,7 +61,11 @@ fn classifies_by_post_and_by_get() {
             "{term}"
         );
     }
-    assert!((sum - score.log_odds).abs() < 1e-9, "{sum} {}", score.log_odds);
+    assert!(
+        (sum - score.log_odds).abs() < 1e-9,
+        "{sum} {}",
+        score.log_odds
+    );
     assert_eq!(post["logOdds"], score.log_odds);
     assert_eq!(
         post["flaggedAtFalsePositiveRate"].as_f64(),
@@ -362,6 +366,12 @@ fn what_hyper_cannot_parse_gets_a_json_error_too() {
         (long_uri, 431, too_large),
         (many_headers, 431, too_large),
         (big_head, 431, too_large),
+        // A client assuming HTTP/2 (prior knowledge) is told, not dropped.
+        (
+            String::from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+            505,
+            "HTTP/2 is not served",
+        ),
     ] {
         let (reply, _) = exchange(
             &server.addr,

@@ -14,7 +14,8 @@
 //! the process's open-file limit of connections are served at once; further ones wait in the
 //! kernel's backlog until a slot frees. On SIGINT or SIGTERM it stops accepting and lets the open
 //! connections finish for at most [`SHUTDOWN_GRACE`], whatever the clients hold. Every error is
-//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method, and the 400
+//! `{"error": ...}` JSON: 404 for an unknown path, 405 with `Allow` for a wrong method, 505 for a
+//! client that speaks HTTP/2 from its first bytes, and the 400
 //! and 431 (a head over [`MAX_HEAD_BYTES`]) hyper gives by itself for what it cannot parse (see
 //! `parse_errors.rs`).
 
@@ -160,11 +161,18 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
             () = &mut signal => break,
         };
         let service = TowerToHyperService::new(app.clone());
-        let io = TokioIo::new(parse_errors::JsonParseErrors::new(stream));
-        let connection = graceful.watch(http.serve_connection(io, service));
+        let (http, watcher) = (http.clone(), graceful.watcher());
         tokio::spawn(async move {
-            // A client that goes away or times out ends its connection; nothing to report.
-            let _ = connection.await;
+            match first_bytes(&stream).await {
+                Some(Protocol::Http1) => {
+                    let io = TokioIo::new(parse_errors::JsonParseErrors::new(stream));
+                    // A client that goes away or times out ends its connection: nothing to report.
+                    let _ = watcher.watch(http.serve_connection(io, service)).await;
+                }
+                Some(Protocol::Http2) => refuse_http2(stream).await,
+                // Nothing within the time a request's headers have, or gone: closed.
+                None => {}
+            }
             drop(slot);
         });
     }
@@ -175,6 +183,41 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
     {
         eprintln!("dga-serve: connections still open after {SHUTDOWN_GRACE:?}, dropped");
     }
+}
+
+/// HTTP/2's connection preface, `PRI * HTTP/2.0`..., which a client that assumes HTTP/2 (prior
+/// knowledge) sends first. No HTTP/1 request starts with `PRI`.
+const HTTP2_PREFACE_START: &[u8] = b"PRI ";
+
+/// What a client's first bytes say it speaks.
+enum Protocol {
+    Http1,
+    Http2,
+}
+
+/// What the client speaks, by its first bytes, looked at without taking them; `None` when it
+/// sends nothing within [`HEADER_TIMEOUT`] (the time it has for a request's headers) or goes.
+async fn first_bytes(stream: &tokio::net::TcpStream) -> Option<Protocol> {
+    let mut first = [0; HTTP2_PREFACE_START.len()];
+    match tokio::time::timeout(HEADER_TIMEOUT, stream.peek(&mut first)).await {
+        Ok(Ok(n)) if n == first.len() && first == *HTTP2_PREFACE_START => Some(Protocol::Http2),
+        Ok(Ok(n)) if n > 0 => Some(Protocol::Http1),
+        _ => None,
+    }
+}
+
+/// Answers an HTTP/2 client in the one way it and HTTP/1 share: a 505 with a JSON body, then
+/// the connection closes.
+async fn refuse_http2(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt as _;
+    let body = api::http_version_not_supported().body.to_string();
+    let answer = format!(
+        "HTTP/1.1 505 HTTP Version Not Supported\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(HEADER_TIMEOUT, stream.write_all(answer.as_bytes())).await;
+    let _ = stream.shutdown().await;
 }
 
 /// Three quarters of the soft limit of open files (the rest for the listener, logs and the
