@@ -202,6 +202,14 @@ pub fn not_found() -> Reply {
     )
 }
 
+/// The answer to a client address that holds as many connections as one may.
+pub fn too_many_connections() -> Reply {
+    error(
+        503,
+        String::from("too many connections from your address: close some, or reuse one"),
+    )
+}
+
 /// The answer to a client speaking HTTP/2, which the server does not.
 pub fn http_version_not_supported() -> Reply {
     error(

@@ -467,3 +467,60 @@ fn shutdown_ends_whatever_the_clients_hold() {
     assert!(status.success(), "exit status {status}");
     drop(held);
 }
+
+/// A client that sends requests and never reads the answers is closed once the server's writes
+/// have waited the write timeout (10 s), instead of holding its connection for ever.
+#[test]
+fn a_client_that_never_reads_is_closed() {
+    use std::io::{Read, Write};
+    let server = Server::start();
+    let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+    // Far more answers (about 1.5 KB each) than the two sockets' buffers hold.
+    let requests = "GET /classify?domain=google.com HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4_000);
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(requests.as_bytes());
+    });
+    std::thread::sleep(std::time::Duration::from_secs(14));
+    // Reading now: a server that had waited would go on answering all 4,000.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let mut received = Vec::new();
+    let _ = stream.read_to_end(&mut received);
+    let answers = received
+        .windows(15)
+        .filter(|w| *w == b"HTTP/1.1 200 OK")
+        .count();
+    assert!(
+        answers > 0 && answers < 4_000,
+        "{answers} answers of 4,000: the connection was not closed at the write timeout"
+    );
+    sender.join().unwrap();
+    // The server serves others as before.
+    assert_eq!(server.json("GET", "/model", b"").0, 200);
+}
+
+/// One client address may hold an eighth of the connections (at least 16): past that it is
+/// told so and closed, and a connection it gives back is its to take again.
+#[test]
+fn one_address_cannot_take_every_connection() {
+    // 128 open files: 96 connections, 16 for one address.
+    let server = Server::start_with_open_files(128);
+    let idle: Vec<std::net::TcpStream> = (0..16)
+        .map(|_| std::net::TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    let limit = std::time::Duration::from_secs(10);
+    let request = b"GET /model HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let (reply, closed) = exchange(&server.addr, request, limit);
+    assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+    assert!(
+        reply.contains("too many connections from your address"),
+        "{reply}"
+    );
+    assert!(closed);
+    drop(idle);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (reply, _) = exchange(&server.addr, request, limit);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}

@@ -122,11 +122,30 @@ impl Server {
 
     /// The server with more command-line arguments than its address.
     pub fn start_with(arguments: &[&str]) -> Server {
+        Server::spawn(Command::new(Server::binary()), arguments)
+    }
+
+    /// The server under a hard limit of `files` open files, as a shell's `ulimit -n` sets it.
+    pub fn start_with_open_files(files: u32) -> Server {
+        let mut shell = Command::new("sh");
+        shell.args([
+            "-c",
+            &format!("ulimit -n {files} && exec \"$0\" \"$@\""),
+            Server::binary(),
+        ]);
+        Server::spawn(shell, &[])
+    }
+
+    fn binary() -> &'static str {
         // Only the programs' own tests have the server; the Lambda's share the rest of this file.
         let Some(serve) = option_env!("CARGO_BIN_EXE_dga-serve") else {
             panic!("the serve binary is built for the programs' tests only")
         };
-        let mut child = Command::new(serve)
+        serve
+    }
+
+    fn spawn(mut command: Command, arguments: &[&str]) -> Server {
+        let mut child = command
             .args(["--addr", "127.0.0.1:0"])
             .args(arguments)
             .stdout(Stdio::piped())

@@ -20,6 +20,7 @@
 //! `parse_errors.rs`).
 
 mod parse_errors;
+mod write_deadline;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -49,9 +50,6 @@ const PAGE: &str = include_str!("index.html");
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a client has to send a request's body.
 const BODY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections served at once when the process's limit of open files cannot be read: well under
-/// the usual default of 1,024.
-const MAX_CONNECTIONS: usize = 768;
 /// Largest request head read, in bytes: a longer one gets 431, and no idle connection holds
 /// more than this (hyper's default is about 400 KB).
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -135,7 +133,9 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
 /// Accepts connections until a signal, each under the timeouts and the connection limit, then
 /// lets those open finish for at most [`SHUTDOWN_GRACE`].
 async fn serve(listener: tokio::net::TcpListener, app: Router) {
-    let slots = Arc::new(Semaphore::new(connection_limit()));
+    let limit = connection_limit();
+    let slots = Arc::new(Semaphore::new(limit));
+    let per_client = PerClient::new((limit / 8).max(MIN_CONNECTIONS_PER_CLIENT));
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -148,9 +148,9 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
             () = &mut signal => break,
         };
-        let stream = tokio::select! {
+        let (stream, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // Out of file descriptors, or a connection reset before it was accepted: go on.
                 Err(e) => {
                     eprintln!("dga-serve: accept: {e}");
@@ -160,16 +160,34 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
             },
             () = &mut signal => break,
         };
+        let Some(held) = per_client.take(client.ip()) else {
+            // One address may not hold more than its share: told so, and closed.
+            tokio::spawn(async move {
+                refuse(
+                    stream,
+                    "503 Service Unavailable",
+                    api::too_many_connections(),
+                )
+                .await;
+                drop(slot);
+            });
+            continue;
+        };
         let service = TowerToHyperService::new(app.clone());
         let (http, watcher) = (http.clone(), graceful.watcher());
         tokio::spawn(async move {
+            let _held = held;
             match first_bytes(&stream).await {
                 Some(Protocol::Http1) => {
+                    let stream = write_deadline::WriteDeadline::new(stream);
                     let io = TokioIo::new(parse_errors::JsonParseErrors::new(stream));
                     // A client that goes away or times out ends its connection: nothing to report.
                     let _ = watcher.watch(http.serve_connection(io, service)).await;
                 }
-                Some(Protocol::Http2) => refuse_http2(stream).await,
+                Some(Protocol::Http2) => {
+                    let reply = api::http_version_not_supported();
+                    refuse(stream, "505 HTTP Version Not Supported", reply).await;
+                }
                 // Nothing within the time a request's headers have, or gone: closed.
                 None => {}
             }
@@ -182,6 +200,58 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
         .is_err()
     {
         eprintln!("dga-serve: connections still open after {SHUTDOWN_GRACE:?}, dropped");
+    }
+}
+
+/// Connections one client address may hold at least, whatever the limit: a browser opens six.
+const MIN_CONNECTIONS_PER_CLIENT: usize = 16;
+
+/// How many connections each client address holds, each at most `cap`: so that one address
+/// (a slowloris, a client that never reads) cannot take every connection from the others.
+#[derive(Clone)]
+struct PerClient {
+    held: Arc<std::sync::Mutex<HashMap<std::net::IpAddr, usize>>>,
+    cap: usize,
+}
+
+/// A connection counted against its client address, until it is dropped.
+struct Held {
+    counts: PerClient,
+    client: std::net::IpAddr,
+}
+
+impl PerClient {
+    fn new(cap: usize) -> PerClient {
+        PerClient {
+            held: Arc::default(),
+            cap,
+        }
+    }
+
+    /// A connection for `client`, unless it holds `cap` already.
+    fn take(&self, client: std::net::IpAddr) -> Option<Held> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let count = held.entry(client).or_default();
+        if *count >= self.cap {
+            return None;
+        }
+        *count += 1;
+        Some(Held {
+            counts: self.clone(),
+            client,
+        })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut held = self.counts.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = held.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.client);
+            }
+        }
     }
 }
 
@@ -206,31 +276,52 @@ async fn first_bytes(stream: &tokio::net::TcpStream) -> Option<Protocol> {
     }
 }
 
-/// Answers an HTTP/2 client in the one way it and HTTP/1 share: a 505 with a JSON body, then
-/// the connection closes.
-async fn refuse_http2(mut stream: tokio::net::TcpStream) {
-    use tokio::io::AsyncWriteExt as _;
-    let body = api::http_version_not_supported().body.to_string();
+/// Answers a connection refused with `status` and `reply`'s JSON, then closes it the way that
+/// lets the client read the answer: the write side first, then what it sent is read and
+/// dropped (closing with it unread would reset the connection, and the answer with it), all
+/// within [`HEADER_TIMEOUT`]. HTTP/2 clients get this too: an HTTP/1.1 505 is the one answer
+/// both speak.
+async fn refuse(mut stream: tokio::net::TcpStream, status: &str, reply: api::Reply) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let body = reply.body.to_string();
     let answer = format!(
-        "HTTP/1.1 505 HTTP Version Not Supported\r\ncontent-type: application/json\r\n\
-         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n{body}",
         body.len()
     );
-    let _ = tokio::time::timeout(HEADER_TIMEOUT, stream.write_all(answer.as_bytes())).await;
-    let _ = stream.shutdown().await;
+    let _ = tokio::time::timeout(HEADER_TIMEOUT, async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut sink = [0; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<_, std::io::Error>(())
+    })
+    .await;
 }
 
-/// Three quarters of the soft limit of open files (the rest for the listener, logs and the
-/// runtime), read from `/proc/self/limits`; [`MAX_CONNECTIONS`] where that cannot be read.
+/// Three quarters of the limit of open files (the rest for the listener, logs and the runtime),
+/// once the soft limit is raised to the hard one, as far as the system lets it: a default soft
+/// limit of 1,024 (or 256) would let a few hundred idle clients take every connection.
 fn connection_limit() -> usize {
-    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
-    let soft = limits
-        .lines()
-        .find(|l| l.starts_with("Max open files"))
-        .and_then(|l| l.split_whitespace().nth(3))
-        .and_then(|n| n.parse::<usize>().ok());
-    soft.map_or(MAX_CONNECTIONS, |files| (files / 4 * 3).max(1))
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let raised = Rlimit {
+        current: limit.maximum,
+        maximum: limit.maximum,
+    };
+    let soft = match setrlimit(Resource::Nofile, raised) {
+        Ok(()) => raised.current,
+        Err(_) => limit.current,
+    };
+    // An unlimited limit (`None`) is planned for as the most this server plans for.
+    let files = soft.map_or(MAX_OPEN_FILES, |files| {
+        usize::try_from(files).map_or(MAX_OPEN_FILES, |f| f.min(MAX_OPEN_FILES))
+    });
+    (files / 4 * 3).max(1)
 }
+
+/// Open files the server plans for when its hard limit is higher or unlimited.
+const MAX_OPEN_FILES: usize = 1 << 20;
 
 /// What the command line asks for.
 struct Options {
