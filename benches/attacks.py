@@ -4,7 +4,9 @@
     cargo build --release --bin dga-serve && python3 benches/attacks.py [seconds, default 20]
 
 Two attacks, each against a fresh server started under a low soft limit of open files (the hard
-limit left as the machine has it, as a login shell gives it):
+limit left as the machine has it, as a login shell gives it, and which the server raises its
+soft limit to), then again under the same hard limit (which it cannot raise: one address's cap
+of an eighth of the connections is what keeps room for others):
 
 - slow readers: 600 clients at a soft limit of 256, each sending 200 pipelined requests and never
   reading an answer, reconnecting when closed;
@@ -35,9 +37,11 @@ NORMAL = b"GET /classify?domain=zyxgifnjobqhzptuodmzov.ru HTTP/1.1\r\nHost: benc
 PIPELINED = b"GET /classify?domain=google.com HTTP/1.1\r\nHost: bench\r\n\r\n" * 200
 
 
-def start(soft_files):
-    """The server under a soft limit of `soft_files` open files; its process and address."""
-    shell = f"ulimit -S -n {soft_files} && exec {SERVER} --addr 127.0.0.1:0"
+def start(soft_files, hard=False):
+    """The server under a soft limit of `soft_files` open files (with `hard`, a hard one too, so
+    that it cannot raise it); its process and address."""
+    which = "" if hard else "-S "
+    shell = f"ulimit {which}-n {soft_files} && exec {SERVER} --addr 127.0.0.1:0"
     process = subprocess.Popen(["sh", "-c", shell], stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     address = line.split("http://")[1].split("/")[0]
@@ -123,7 +127,7 @@ def percentile(values, q):
 
 
 def report(name, latencies, failures, extra=""):
-    print(f"{name:<44} median {percentile(latencies, 0.5):6.1f} ms  p99 {percentile(latencies, 0.99):6.1f} ms  "
+    print(f"{name:<47} median {percentile(latencies, 0.5):6.1f} ms  p99 {percentile(latencies, 0.99):6.1f} ms  "
           f"max {max(latencies, default=float('nan')):7.1f} ms  {len(latencies)} answered, {failures} failed{extra}")
 
 
@@ -137,11 +141,13 @@ def main():
     report("baseline: idle server", latencies, failures, f"; peak RSS {peak_rss_mb(process):.0f} MB")
     process.terminate()
     process.wait()
-    for name, soft, count, kind in [
-        ("600 slow readers, soft limit 256", 256, 600, "slow-reader"),
-        ("2,000 reconnecting slowloris, soft limit 1,024", 1024, 2000, "slowloris"),
+    for name, soft, hard, count, kind in [
+        ("600 slow readers, soft limit 256", 256, False, 600, "slow-reader"),
+        ("2,000 reconnecting slowloris, soft limit 1,024", 1024, False, 2000, "slowloris"),
+        ("600 slow readers, hard limit 256", 256, True, 600, "slow-reader"),
+        ("2,000 reconnecting slowloris, hard limit 1,024", 1024, True, 2000, "slowloris"),
     ]:
-        process, address = start(soft)
+        process, address = start(soft, hard)
         stop, open_now = threading.Event(), [0]
         attack = threading.Thread(target=attackers, args=(address, count, kind, stop, open_now))
         attack.start()

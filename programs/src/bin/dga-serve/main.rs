@@ -53,6 +53,8 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest request head read, in bytes: a longer one gets 431, and no idle connection holds
 /// more than this (hyper's default is about 400 KB).
 const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// How long a refused connection is given to take its answer before it is closed.
+const REFUSAL_LINGER: Duration = Duration::from_millis(250);
 /// How long a shutdown waits for connections to finish before it drops them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -279,8 +281,8 @@ async fn first_bytes(stream: &tokio::net::TcpStream) -> Option<Protocol> {
 /// Answers a connection refused with `status` and `reply`'s JSON, then closes it the way that
 /// lets the client read the answer: the write side first, then what it sent is read and
 /// dropped (closing with it unread would reset the connection, and the answer with it), all
-/// within [`HEADER_TIMEOUT`]. HTTP/2 clients get this too: an HTTP/1.1 505 is the one answer
-/// both speak.
+/// within [`REFUSAL_LINGER`]: a refused client must not hold a connection's place for long.
+/// HTTP/2 clients get this too: an HTTP/1.1 505 is the one answer both speak.
 async fn refuse(mut stream: tokio::net::TcpStream, status: &str, reply: api::Reply) {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let body = reply.body.to_string();
@@ -289,7 +291,7 @@ async fn refuse(mut stream: tokio::net::TcpStream, status: &str, reply: api::Rep
          connection: close\r\n\r\n{body}",
         body.len()
     );
-    let _ = tokio::time::timeout(HEADER_TIMEOUT, async {
+    let _ = tokio::time::timeout(REFUSAL_LINGER, async {
         stream.write_all(answer.as_bytes()).await?;
         stream.shutdown().await?;
         let mut sink = [0; 4096];
