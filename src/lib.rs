@@ -49,7 +49,10 @@
 //!
 //! | | `names-2026` (default) | original four features (`model/web2-dds.toml`) |
 //! |---|---|---|
-//! | `classify()` per host name, only the model's features | 241–247 ns (306–316 ns on a busier day) | 230–234 ns |
+//! | `classify()` per host name, only the model's features | 306–316 ns | 230–234 ns |
+//!
+//! (The two columns from the same runs; on a quieter day, 2026-12-01, the default model's
+//! `classify()` took 241–247 ns.)
 //!
 //! Tables compiled in: the word automaton, 1.12 MB; the 4-gram table, 2.31 MB. No allocation,
 //! no `std`.
