@@ -54,7 +54,7 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 /// more than this (hyper's default is about 400 KB).
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// How long a refused connection is given to take its answer before it is closed.
-const REFUSAL_LINGER: Duration = Duration::from_millis(250);
+const REFUSAL_LINGER: Duration = Duration::from_millis(25);
 /// How long a shutdown waits for connections to finish before it drops them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -94,7 +94,7 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(addr: SocketAddr) -> std::process::ExitCode {
-    let listener = match tokio::net::TcpListener::bind(addr).await {
+    let listener = match listen(addr) {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("dga-serve: cannot listen on {addr}: {e}");
@@ -130,6 +130,23 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
     serve(listener, app).await;
     println!("dga-classifier: stopped");
     std::process::ExitCode::SUCCESS
+}
+
+/// Connections the kernel queues for `accept`, at most: the usual 128 overflows when clients that
+/// were refused reconnect in a burst, and the kernel then drops the next client's SYN, which
+/// retries a second later. Linux caps it at `net.core.somaxconn` (4,096 by default).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A socket listening on `addr` with [`LISTEN_BACKLOG`].
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As `TcpListener::bind` does: a restarted server may take its port back at once.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Accepts connections until a signal, each under the timeouts and the connection limit, then
