@@ -324,10 +324,13 @@ impl Score {
             return Some(last_share);
         }
         let above = table.iter().position(|&(_, l)| l > self.log_odds)?;
-        let ((share_below, below), (share_above, log_odds_above)) =
-            (*table.get(above.checked_sub(1)?)?, *table.get(above)?);
-        let t = (self.log_odds - below) / (log_odds_above - below);
-        let (ln_below, ln_above) = (libm::log(share_below), libm::log(share_above));
+        let below = above.checked_sub(1)?;
+        let ((_, log_odds_below), (_, log_odds_above)) = (*table.get(below)?, *table.get(above)?);
+        let (ln_below, ln_above) = (
+            *generated::LN_LEGITIMATE_SHARES.get(below)?,
+            *generated::LN_LEGITIMATE_SHARES.get(above)?,
+        );
+        let t = (self.log_odds - log_odds_below) / (log_odds_above - log_odds_below);
         Some(libm::exp(ln_below + t * (ln_above - ln_below)))
     }
 }
@@ -335,6 +338,19 @@ impl Score {
 #[cfg(test)]
 mod tests {
     use super::{generated::MODEL_FILE_FEATURES, Feature};
+
+    /// The logarithms the build computed are those of the model's shares, one for one.
+    #[test]
+    fn logarithms_of_the_legitimate_shares_match_the_table() {
+        let shares = super::MODEL.legitimate_log_odds;
+        assert_eq!(super::generated::LN_LEGITIMATE_SHARES.len(), shares.len());
+        for (&(share, _), ln) in shares.iter().zip(super::generated::LN_LEGITIMATE_SHARES) {
+            assert!(
+                (libm::exp(ln) - share).abs() <= 1e-15 * share,
+                "{share} {ln}"
+            );
+        }
+    }
 
     /// The build script parses model files with its own list of features (it cannot use this
     /// crate): it must name every feature as [`Feature::name`] does.

@@ -224,11 +224,20 @@ impl ModelFile {
             .iter()
             .map(|(share, log_odds)| format!("({share:?}, {log_odds:?})"))
             .collect();
+        // Their logarithms, which reading a score's place interpolates along: computed here,
+        // where `f64::ln` is, not at every score.
+        let ln_shares: Vec<String> = self
+            .legitimate_log_odds
+            .iter()
+            .map(|(share, _)| format!("{:?}", share.ln()))
+            .collect();
         writeln!(
             out,
             "/// The features model files may name, as the build script knows them.\n\
              #[cfg(test)]\n\
              pub(crate) const MODEL_FILE_FEATURES: [(&str, crate::Feature); {known_count}] = [{known}];\n\
+             /// The natural logarithm of each share of `MODEL.legitimate_log_odds`, in its order.\n\
+             pub(crate) const LN_LEGITIMATE_SHARES: [f64; {tail_count}] = [{ln_shares}];\n\
              /// Number of features the compiled-in model uses.\n\
              pub const FEATURE_COUNT: usize = {count};\n\
              /// The model compiled in: `{name}`.\n\
@@ -255,6 +264,8 @@ impl ModelFile {
             threshold_rate = self.threshold_false_positive_rate,
             operating_points = operating_points.join(", "),
             tail = tail.join(", "),
+            tail_count = ln_shares.len(),
+            ln_shares = ln_shares.join(", "),
         )
         .expect("writing to a String cannot fail");
     }
