@@ -490,9 +490,9 @@ fn render(block: Block, job: Job) -> Rendered {
                 match classify(domain) {
                     Ok(c) => rows.write(domain, Answer::Classified(&c)),
                     Err(e) => {
-                        let problem = format!("{e}: \"{}\"", echo(domain.as_bytes()));
-                        rows.write(&echo(domain.as_bytes()), Answer::Error(&e.to_string()));
-                        errors.push((offset, problem));
+                        let shown = echo(domain.as_bytes());
+                        rows.write(&shown, Answer::Error(&e.to_string()));
+                        errors.push((offset, format!("{e}: \"{shown}\"")));
                     }
                 }
             }
@@ -525,7 +525,7 @@ struct Rows {
     out: String,
     job: Job,
     /// The intercept, the same on every scored row: formatted once.
-    intercept: zmij::Buffer,
+    intercept: String,
 }
 
 impl Rows {
@@ -533,13 +533,13 @@ impl Rows {
         Rows {
             out: String::new(),
             job,
-            intercept: zmij::Buffer::new(),
+            intercept: zmij::Buffer::new().format(MODEL.intercept).to_owned(),
         }
     }
 
     /// One line's row: see [`row`].
     fn write(&mut self, domain: &str, answer: Answer) {
-        let intercept = self.intercept.format(MODEL.intercept);
+        let intercept = &self.intercept;
         match self.job.format {
             Format::Csv => row::<false>(&mut self.out, domain, &answer, self.job.point, intercept),
             Format::JsonLines => {
@@ -555,8 +555,9 @@ impl Rows {
 /// not scored; `reason`: in a sentence, or what is wrong), then for a scored one the
 /// probability, how unusual the score is among legitimate names (the false-positive rate at
 /// which it would be flagged), the log-odds, the intercept and each feature's value and
-/// contribution (empty in CSV and null in JSON for the others). One function for both, so the two formats cannot
-/// drift apart; a constant parameter, so neither pays for the other's branches.
+/// contribution (empty in CSV and null in JSON for the others). One function for both, so the
+/// two formats cannot drift apart; a constant parameter, so neither pays for the other's
+/// branches.
 fn row<const JSON: bool>(
     out: &mut String,
     domain: &str,

@@ -182,12 +182,7 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
         let Some(held) = per_client.take(client.ip()) else {
             // One address may not hold more than its share: told so, and closed.
             tokio::spawn(async move {
-                refuse(
-                    stream,
-                    "503 Service Unavailable",
-                    api::too_many_connections(),
-                )
-                .await;
+                refuse(stream, api::too_many_connections()).await;
                 drop(slot);
             });
             continue;
@@ -204,8 +199,7 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
                     let _ = watcher.watch(http.serve_connection(io, service)).await;
                 }
                 Some(Protocol::Http2) => {
-                    let reply = api::http_version_not_supported();
-                    refuse(stream, "505 HTTP Version Not Supported", reply).await;
+                    refuse(stream, api::http_version_not_supported()).await;
                 }
                 // Nothing within the time a request's headers have, or gone: closed.
                 None => {}
@@ -295,14 +289,15 @@ async fn first_bytes(stream: &tokio::net::TcpStream) -> Option<Protocol> {
     }
 }
 
-/// Answers a connection refused with `status` and `reply`'s JSON, then closes it the way that
+/// Answers a connection refused with `reply`, its status and JSON, then closes it the way that
 /// lets the client read the answer: the write side first, then what it sent is read and
 /// dropped (closing with it unread would reset the connection, and the answer with it), all
 /// within [`REFUSAL_LINGER`]: a refused client must not hold a connection's place for long.
 /// HTTP/2 clients get this too: an HTTP/1.1 505 is the one answer both speak.
-async fn refuse(mut stream: tokio::net::TcpStream, status: &str, reply: api::Reply) {
+async fn refuse(mut stream: tokio::net::TcpStream, reply: api::Reply) {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let body = reply.body.to_string();
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let answer = format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
          connection: close\r\n\r\n{body}",
