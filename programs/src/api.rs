@@ -102,7 +102,7 @@ pub fn command_line(
     run: impl FnOnce() -> Result<u64, String>,
 ) -> std::process::ExitCode {
     if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
-        println!("{usage}");
+        print_line(usage);
         return std::process::ExitCode::SUCCESS;
     }
     match run() {
@@ -113,6 +113,13 @@ pub fn command_line(
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// Writes a line to standard output, for a person: a reader that has gone (`--help | grep -q`,
+/// `dga-serve | head -1`) is no reason to panic, which is what `println!` does.
+pub fn print_line(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// Largest request body accepted, in bytes.

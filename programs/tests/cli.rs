@@ -369,3 +369,25 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// `dga-serve --help | grep -q usage` closes the pipe at the first line; the rest of the text
+/// then meets a reader that has gone, which must end the program quietly, not in a panic
+/// (`println!`'s) with exit code 101.
+#[test]
+fn every_program_s_help_into_a_closed_pipe_exits_0() {
+    for program in [
+        env!("CARGO_BIN_EXE_dga-serve"),
+        env!("CARGO_BIN_EXE_dga-classify"),
+        env!("CARGO_BIN_EXE_dga-hunt"),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let help = std::process::Command::new(program)
+            .arg("--help")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(help.status.code(), Some(0), "{program}: {help:?}");
+        assert!(help.stderr.is_empty(), "{program}: {help:?}");
+    }
+}

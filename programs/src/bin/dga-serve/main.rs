@@ -70,7 +70,7 @@ GET ?domain=..., with an optional fpr) and the model's operating points at /mode
 
 fn main() -> std::process::ExitCode {
     if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
+        api::print_line(USAGE);
         return std::process::ExitCode::SUCCESS;
     }
     let options = match parse_args() {
@@ -104,10 +104,10 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
     let local = listener
         .local_addr()
         .expect("a bound socket has an address");
-    println!(
+    api::print_line(format_args!(
         "dga-classifier: listening on http://{local}/ (model {})",
         dga_classifier::MODEL.name
-    );
+    ));
     let app = Router::new()
         .route(
             "/",
@@ -128,7 +128,7 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
         .fallback(|| async { reply(api::not_found()) })
         .layer(axum::middleware::from_fn(require_host));
     serve(listener, app).await;
-    println!("dga-classifier: stopped");
+    api::print_line("dga-classifier: stopped");
     std::process::ExitCode::SUCCESS
 }
 
