@@ -1,4 +1,5 @@
-//! Build script: compiles the word list, the 4-gram counts, the model and the per-client
+//! Build script: compiles the word list, the 4-gram counts, the n-gram weights, the model and the
+//! per-client
 //! detector's model into `OUT_DIR`.
 //!
 //! All the work lives in `codegen`; this file only resolves the inputs.
@@ -12,6 +13,8 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     let words = input_path("DGA_WORDS").unwrap_or_else(|| manifest_dir.join("words/words.txt"));
     let ngrams = input_path("DGA_NGRAMS").unwrap_or_else(|| manifest_dir.join("model/ngrams.txt"));
+    let ngram_weights = input_path("DGA_NGRAM_WEIGHTS")
+        .unwrap_or_else(|| manifest_dir.join("model/ngram-weights.txt"));
     let model = match input_path("DGA_MODEL") {
         Some(path) if path.as_os_str() == codegen::UNTRAINED => None,
         path => Some(path.unwrap_or_else(|| manifest_dir.join("model/default.toml"))),
@@ -22,17 +25,23 @@ fn main() {
     };
     let words = manifest_dir.join(words);
     let ngrams = manifest_dir.join(ngrams);
-    println!("cargo:rerun-if-changed={}", words.display());
-    println!("cargo:rerun-if-changed={}", ngrams.display());
-    // The library's tests re-read both to check the generated tables against them.
-    println!("cargo:rustc-env=DGA_WORDS_PATH={}", words.display());
-    println!("cargo:rustc-env=DGA_NGRAMS_PATH={}", ngrams.display());
+    let ngram_weights = manifest_dir.join(ngram_weights);
+    // The library's tests re-read each to check the generated tables against them.
+    for (input, var) in [
+        (&words, "DGA_WORDS_PATH"),
+        (&ngrams, "DGA_NGRAMS_PATH"),
+        (&ngram_weights, "DGA_NGRAM_WEIGHTS_PATH"),
+    ] {
+        println!("cargo:rerun-if-changed={}", input.display());
+        println!("cargo:rustc-env={var}={}", input.display());
+    }
     for model in model.iter().chain(&hunt_model) {
         println!("cargo:rerun-if-changed={}", model.display());
     }
     let inputs = codegen::Inputs {
         words: &words,
         ngrams: &ngrams,
+        ngram_weights: &ngram_weights,
         model: model.as_deref(),
         hunt_model: hunt_model.as_deref(),
     };

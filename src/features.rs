@@ -11,6 +11,11 @@ mod ngrams {
     include!(concat!(env!("OUT_DIR"), "/ngrams.rs"));
 }
 
+mod ngram_weights {
+    include!(concat!(env!("OUT_DIR"), "/ngram_weights.rs"));
+}
+
+pub use ngram_weights::NGRAM_WEIGHTS_SHA256;
 pub use ngrams::NGRAMS_SHA256;
 
 use crate::words::find_words;
@@ -39,6 +44,12 @@ pub struct Features {
     /// Fewest pieces the label splits into, each a word of 3+ bytes or a single byte:
     /// `facebook` is 2 (or 1 if the list has it), a random string of n bytes about n.
     pub segments: usize,
+    /// Log-odds of DGA against legitimate that a discriminative model of the label's character
+    /// 1- to 4-grams gives (the label's edges included), without its constant term: each byte and
+    /// the label's end add the weight of the 4-gram they end, folded with the 3-, 2- and 1-gram
+    /// they end, to the sixteenth. Positive for sequences DGA families use, negative for those
+    /// of names.
+    pub ngram_log_odds: f64,
 }
 
 /// Computes the features of one label, byte for byte as given.
@@ -46,7 +57,8 @@ pub struct Features {
 /// The label is not normalised: `features("Google")` counts `G` and `g` as different bytes and
 /// finds no word starting with `G`, since the word set is lowercase. [`classify`](crate::classify)
 /// picks and lowercases the label of a full host name first, and computes only the features the
-/// model uses. Any string is accepted; the empty string has every feature 0 but `ngram_bits`.
+/// model uses. Any string is accepted; the empty string has every feature 0 but the two 4-gram
+/// sums (`ngram_bits`, `ngram_log_odds`), which score its edges.
 ///
 /// ```
 /// let f = dga_classifier::features("zen-cart");
@@ -73,6 +85,8 @@ struct Wanted {
     word_structure: bool,
     /// The 4-gram table: `ngram_bits`.
     ngrams: bool,
+    /// The n-gram weights' table: `ngram_log_odds`.
+    ngram_weights: bool,
 }
 
 impl Wanted {
@@ -81,12 +95,14 @@ impl Wanted {
         words: true,
         word_structure: true,
         ngrams: true,
+        ngram_weights: true,
     };
 
     const MODEL: Wanted = {
         use crate::model::model_uses;
         use crate::Feature::{
-            Entropy, LongestWord, NgramBits, NumWords, PVowels, Segments, WordCoverage,
+            Entropy, LongestWord, NgramBits, NgramLogOdds, NumWords, PVowels, Segments,
+            WordCoverage,
         };
         let word_structure =
             model_uses(WordCoverage) || model_uses(LongestWord) || model_uses(Segments);
@@ -95,6 +111,7 @@ impl Wanted {
             words: word_structure || model_uses(NumWords),
             word_structure,
             ngrams: model_uses(NgramBits),
+            ngram_weights: model_uses(NgramLogOdds),
         }
     };
 }
@@ -114,9 +131,12 @@ fn compute(label: &str, wanted: Wanted) -> Features {
         word_coverage: 0.0,
         longest_word: 0,
         segments: 0,
+        ngram_log_odds: 0.0,
     };
-    if wanted.ngrams {
-        features.ngram_bits = ngram_bits(bytes);
+    if wanted.ngrams || wanted.ngram_weights {
+        let steps = ngram_steps(bytes, wanted.ngrams, wanted.ngram_weights);
+        features.ngram_bits = steps.bits as f64 / ngrams::STEPS_PER_BIT;
+        features.ngram_log_odds = steps.log_odds as f64 / ngram_weights::STEPS_PER_UNIT;
     }
     if n == 0 {
         return features;
@@ -144,33 +164,51 @@ fn compute(label: &str, wanted: Wanted) -> Features {
     features
 }
 
-/// `Σ log2(38 · P(d | a b c))` over each byte `d` and the label's end, `a b c` the three before
-/// (the label's edge before its first byte), each term rounded to an eighth of a bit by the table.
-fn ngram_bits(bytes: &[u8]) -> f64 {
+/// The sums of the two tables indexed by a label's 4-grams, in their steps.
+struct NgramSteps {
+    /// `Σ log2(38 · P(d | a b c))` in eighths of a bit: [`Features::ngram_bits`].
+    bits: i64,
+    /// `Σ w(abcd) + w(bcd) + w(cd) + w(d)` in sixteenths: [`Features::ngram_log_odds`].
+    log_odds: i64,
+}
+
+/// Walks the 4-grams of `...label.` once (`a b c d`: each byte and the label's end `d`, the
+/// three before it `a b c`, the label's edge before its first byte) and sums the entries of the
+/// tables asked for.
+fn ngram_steps(bytes: &[u8], bits: bool, log_odds: bool) -> NgramSteps {
     const EDGE: usize = 0;
     const SYMBOLS: usize = ngrams::SYMBOLS;
     // The index's context part: the last three symbols, premultiplied by SYMBOLS.
     const CONTEXTS: usize = SYMBOLS * SYMBOLS * SYMBOLS;
     // Word-table codes are 1 to 37 for `[a-z0-9-]` and 63 for any other byte, which is 38 here.
     let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(SYMBOLS - 1);
+    // The tables' entries are `i8` stored as bytes; an empty table (no weights) adds 0.
+    let entry = |table: &[u8], index: usize| i64::from(table.get(index).map_or(0, |&s| s as i8));
     // `context` is `(a · SYMBOLS² + b · SYMBOLS + c) · SYMBOLS`: the next index is `context + d`,
     // and the next context drops `a` by a remainder and shifts in `d`.
     let mut context = EDGE;
     // Whole steps add exactly, in any order.
-    let mut steps = 0i64;
-    let mut predict = |next: usize| {
+    let mut sums = NgramSteps {
+        bits: 0,
+        log_odds: 0,
+    };
+    let mut step = |next: usize| {
         let index = context + next;
-        // The table's entries are `i8` stored as bytes.
-        steps += i64::from(ngrams::STEPS.get(index).map_or(0, |&step| step as i8));
+        if bits {
+            sums.bits += entry(ngrams::STEPS, index);
+        }
+        if log_odds {
+            sums.log_odds += entry(ngram_weights::STEPS, index);
+        }
         context = (index % CONTEXTS) * SYMBOLS;
     };
     // A plain loop and the end after it: a chained iterator checks which half it is in at
     // every byte.
     for &byte in bytes {
-        predict(symbol(byte));
+        step(symbol(byte));
     }
-    predict(EDGE);
-    steps as f64 / ngrams::STEPS_PER_BIT
+    step(EDGE);
+    sums
 }
 
 /// What the byte histogram of a label gives.
@@ -225,6 +263,8 @@ fn n_log2_n(n: usize) -> f64 {
 mod tests {
     extern crate std;
     use super::ngrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
+    use std::collections::HashMap;
+    use std::string::String;
 
     /// The table's shape, and what the counts file says of it: in every context the counts
     /// have, the probabilities of the 38 outcomes sum to 1 (within the rounding to eighths of a
@@ -259,5 +299,54 @@ mod tests {
             lines += 1;
         }
         assert!(lines > 1000, "the counts file has {lines} 4-grams");
+    }
+
+    /// The folded table against the weights file it came from: each label's `ngram_log_odds` is
+    /// the sum, over its 4-gram windows, of the 4-, 3-, 2- and 1-gram weights the window ends
+    /// with, rounded to the table's step per window. Labels: every 4-gram of the file made into
+    /// a label, and labels of grams the file does not have.
+    #[test]
+    fn ngram_weights_table_follows_the_file() {
+        use super::ngram_weights::{STEPS as WEIGHT_STEPS, STEPS_PER_UNIT};
+        assert_eq!(WEIGHT_STEPS.len(), SYMBOLS.pow(4));
+        let text = std::fs::read_to_string(env!("DGA_NGRAM_WEIGHTS_PATH")).unwrap();
+        let weights: HashMap<&str, f64> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|line| {
+                let (gram, weight) = line.split_once(' ').unwrap();
+                (gram, weight.parse().unwrap())
+            })
+            .collect();
+        let expected = |label: &str| {
+            let padded = std::format!("...{label}.");
+            let weight = |gram: &str| weights.get(gram).copied().unwrap_or(0.0);
+            let steps: f64 = (0..padded.len() - 3)
+                .map(|i| {
+                    let window = &padded[i..i + 4];
+                    let folded = weight(window)
+                        + weight(&window[1..])
+                        + weight(&window[2..])
+                        + weight(&window[3..]);
+                    (folded * STEPS_PER_UNIT).round().clamp(-128.0, 127.0)
+                })
+                .sum();
+            steps / STEPS_PER_UNIT
+        };
+        let mut labels: std::vec::Vec<String> = weights
+            .keys()
+            .filter(|gram| gram.len() == 4)
+            .map(|gram| gram.trim_matches('.').replace('.', ""))
+            .filter(|label| !label.is_empty())
+            .collect();
+        labels.extend(["xqzvjk", "google", "a", "0-0", "qqqqqqqqqqqqqqqqqqqqq"].map(String::from));
+        assert!(labels.len() > 10_000, "{} labels", labels.len());
+        for label in &labels {
+            assert_eq!(
+                super::features(label).ngram_log_odds,
+                expected(label),
+                "{label}"
+            );
+        }
     }
 }

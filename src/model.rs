@@ -29,11 +29,13 @@ pub enum Feature {
     LongestWord,
     /// [`Features::segments`].
     Segments,
+    /// [`Features::ngram_log_odds`].
+    NgramLogOdds,
 }
 
 impl Feature {
     /// Every feature, in the order of [`Features`]' fields.
-    pub const ALL: [Feature; 8] = [
+    pub const ALL: [Feature; 9] = [
         Feature::Length,
         Feature::Entropy,
         Feature::PVowels,
@@ -42,6 +44,7 @@ impl Feature {
         Feature::WordCoverage,
         Feature::LongestWord,
         Feature::Segments,
+        Feature::NgramLogOdds,
     ];
 
     /// The name of the [`Features`] field, as model files and the command-line tools spell it.
@@ -55,6 +58,7 @@ impl Feature {
             Feature::WordCoverage => "word_coverage",
             Feature::LongestWord => "longest_word",
             Feature::Segments => "segments",
+            Feature::NgramLogOdds => "ngram_log_odds",
         }
     }
 
@@ -69,6 +73,7 @@ impl Feature {
             Feature::WordCoverage => "share of bytes in words",
             Feature::LongestWord => "longest word (bytes)",
             Feature::Segments => "pieces: words or single bytes",
+            Feature::NgramLogOdds => "character sequences seen in DGA names",
         }
     }
 
@@ -83,6 +88,7 @@ impl Feature {
             Feature::WordCoverage => features.word_coverage,
             Feature::LongestWord => features.longest_word as f64,
             Feature::Segments => features.segments as f64,
+            Feature::NgramLogOdds => features.ngram_log_odds,
         }
     }
 }

@@ -17,6 +17,7 @@ impl Feature {
             Feature::WordCoverage => "wordCoverage",
             Feature::LongestWord => "longestWord",
             Feature::Segments => "segments",
+            Feature::NgramLogOdds => "ngramLogOdds",
         }
     }
 }

@@ -9,6 +9,10 @@ mod trainer;
 #[allow(dead_code)]
 mod protocol;
 
+#[path = "../examples/train/ngram_model.rs"]
+#[allow(dead_code)]
+mod ngram_model;
+
 use dga_classifier::{features, score, Verdict, MODEL};
 use std::path::PathBuf;
 
@@ -42,7 +46,7 @@ fn legit_validation_labels() -> Vec<String> {
 /// The protocol's labels, as the trainer gathers them with `--extra` on both folders.
 fn protocol_data(train: Vec<trainer::Row>, valid: &[trainer::Row]) -> protocol::Data {
     let extra = [shared_data(""), shared_data("extra-2026")];
-    protocol::Data::load(train, valid, &extra, SEED).unwrap()
+    protocol::Data::load(train, valid, &extra, &[], SEED).unwrap()
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::model_file::{number, probability, string, Values};
 use std::fmt::Write as _;
 
 /// Features a model may use: their name in model files and the `Feature` variant.
-const FEATURES: [(&str, &str); 8] = [
+const FEATURES: [(&str, &str); 9] = [
     ("length", "Length"),
     ("entropy", "Entropy"),
     ("p_vowels", "PVowels"),
@@ -16,6 +16,7 @@ const FEATURES: [(&str, &str); 8] = [
     ("word_coverage", "WordCoverage"),
     ("longest_word", "LongestWord"),
     ("segments", "Segments"),
+    ("ngram_log_odds", "NgramLogOdds"),
 ];
 
 /// The four features of the original model: the untrained model's.
@@ -27,6 +28,9 @@ pub struct ModelFile {
     pub words_sha256: String,
     /// Required when the model uses `ngram_bits`: the table must be the one it was trained on.
     pub ngrams_sha256: Option<String>,
+    /// Required when the model uses `ngram_log_odds`: the weights must be the ones it was
+    /// trained on.
+    pub ngram_weights_sha256: Option<String>,
     threshold: f64,
     /// The share of legitimate validation labels `threshold` flags, when it was set for one;
     /// `None` when it maximises F1.
@@ -53,6 +57,7 @@ impl ModelFile {
             name: super::UNTRAINED.to_owned(),
             words_sha256: words_sha256.to_owned(),
             ngrams_sha256: None,
+            ngram_weights_sha256: None,
             threshold: 1.0,
             threshold_false_positive_rate: None,
             operating_points: Vec::new(),
@@ -72,6 +77,10 @@ impl ModelFile {
         self.coefficients.iter().any(|&(v, _)| v == "NgramBits")
     }
 
+    pub fn uses_ngram_weights(&self) -> bool {
+        self.coefficients.iter().any(|&(v, _)| v == "NgramLogOdds")
+    }
+
     pub fn parse(text: &str) -> Result<ModelFile, String> {
         let mut values = Values::parse(text)?;
         let threshold = values.required_number("threshold")?;
@@ -89,6 +98,10 @@ impl ModelFile {
         let ngrams_sha256 = values
             .take("ngrams_sha256")
             .map(|raw| string("ngrams_sha256", raw))
+            .transpose()?;
+        let ngram_weights_sha256 = values
+            .take("ngram_weights_sha256")
+            .map(|raw| string("ngram_weights_sha256", raw))
             .transpose()?;
         let threshold_false_positive_rate = values
             .take("threshold_false_positive_rate")
@@ -157,6 +170,7 @@ impl ModelFile {
             name,
             words_sha256,
             ngrams_sha256,
+            ngram_weights_sha256,
             threshold,
             threshold_false_positive_rate,
             operating_points,
@@ -176,6 +190,11 @@ impl ModelFile {
         if model.uses_ngrams() && model.ngrams_sha256.is_none() {
             return Err(String::from(
                 "the model uses `ngram_bits` but does not say which counts (`ngrams_sha256`)",
+            ));
+        }
+        if model.uses_ngram_weights() && model.ngram_weights_sha256.is_none() {
+            return Err(String::from(
+                "the model uses `ngram_log_odds` but does not say which weights (`ngram_weights_sha256`)",
             ));
         }
         Ok(model)

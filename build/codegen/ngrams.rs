@@ -27,7 +27,7 @@ const DISCOUNT: f64 = 0.75;
 pub const STEPS_PER_BIT: f64 = 8.0;
 
 /// The table's symbol for a byte of the counts file: the word table's code, 0 for the edge.
-fn symbol(byte: u8) -> Option<usize> {
+pub fn symbol(byte: u8) -> Option<usize> {
     match (byte, word_symbol(byte)) {
         (b'.', _) => Some(0),
         (_, NO_SYMBOL) => None,

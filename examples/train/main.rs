@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! cargo run --release --example train -- [--data FILE | --train FILE --valid FILE]
-//!     [--extra DIR]... [--features NAME,...] [--write-ngrams FILE] [--write-protocol FILE]
-//!     [--out FILE] [--name NAME] [--seed N] [--hunt [--write-dns-day FILE]]
+//!     [--extra DIR]... [--families DIR]... [--features NAME,...] [--write-ngrams FILE]
+//!     [--write-ngram-weights FILE] [--write-protocol FILE] [--out FILE] [--name NAME] [--seed N]
+//!     [--hunt [--write-dns-day FILE]]
 //! ```
 //!
 //! `--data` (default `../shared/data/legit-dga_domains.csv`) is split 80/20 by a seeded hash of
@@ -20,9 +21,17 @@
 //! generalisation protocol (see `protocol.rs`): leave-one-family-out recall at 1 % false
 //! positives and validation on `--data`, for these features and the original four side by side.
 //!
+//! `--families DIR` (repeatable, with `--extra`) adds only `DIR/more-dga/<family>.txt`: more
+//! families, the legitimate labels (and so the 4-gram counts) unchanged.
+//!
 //! `--write-ngrams FILE` writes the 4-gram counts of the legitimate training labels (the
 //! source of `Features::ngram_bits`) and stops; rebuild with them before training a model that
 //! uses `ngram_bits` (the trainer refuses a table that is not its split's).
+//!
+//! `--write-ngram-weights FILE` (with `--extra`) fits the discriminative character n-gram model
+//! on the balanced training rows (see `ngram_model.rs`), writes its weights (the source of
+//! `Features::ngram_log_odds`) and stops; rebuild with them (`DGA_NGRAM_WEIGHTS`, default
+//! `model/ngram-weights.txt`) before training a model that uses `ngram_log_odds`.
 //!
 //! `--write-protocol FILE` (with `--extra`) writes the protocol's labels, `set\tlabel`: the
 //! curated legitimate validation labels (`legit`) and every family's, for scoring a model
@@ -38,6 +47,7 @@
 
 mod dns_day;
 mod hunt;
+mod ngram_model;
 mod protocol;
 mod trainer;
 
@@ -54,8 +64,10 @@ struct Args {
     data: PathBuf,
     split: Option<(PathBuf, PathBuf)>,
     extra: Vec<PathBuf>,
+    families: Vec<PathBuf>,
     features: Vec<Feature>,
     write_ngrams: Option<PathBuf>,
+    write_ngram_weights: Option<PathBuf>,
     write_protocol: Option<PathBuf>,
     out: PathBuf,
     name: String,
@@ -69,8 +81,10 @@ fn parse_args() -> Result<Args, String> {
         data: PathBuf::from("../shared/data/legit-dga_domains.csv"),
         split: None,
         extra: Vec::new(),
+        families: Vec::new(),
         features: MODEL.coefficients.iter().map(|&(f, _)| f).collect(),
         write_ngrams: None,
+        write_ngram_weights: None,
         write_protocol: None,
         out: PathBuf::from("trained.toml"),
         name: String::from("trained"),
@@ -87,8 +101,10 @@ fn parse_args() -> Result<Args, String> {
             "--train" => train = Some(PathBuf::from(value()?)),
             "--valid" => valid = Some(PathBuf::from(value()?)),
             "--extra" => args.extra.push(value()?.into()),
+            "--families" => args.families.push(value()?.into()),
             "--features" => args.features = parse_features(&value()?)?,
             "--write-ngrams" => args.write_ngrams = Some(value()?.into()),
+            "--write-ngram-weights" => args.write_ngram_weights = Some(value()?.into()),
             "--write-protocol" => args.write_protocol = Some(value()?.into()),
             "--out" => args.out = value()?.into(),
             "--name" => args.name = value()?,
@@ -109,10 +125,19 @@ fn parse_args() -> Result<Args, String> {
     if args.name.contains(['"', '\\']) {
         return Err(String::from("--name may not contain quotes or backslashes"));
     }
-    if args.write_protocol.is_some() && args.extra.is_empty() {
-        return Err(String::from(
-            "--write-protocol needs the protocol's --extra lists",
-        ));
+    let needs_extra = [
+        ("--write-protocol", args.write_protocol.is_some()),
+        ("--write-ngram-weights", args.write_ngram_weights.is_some()),
+        ("--families", !args.families.is_empty()),
+        (
+            "ngram_log_odds",
+            args.features.contains(&Feature::NgramLogOdds),
+        ),
+    ];
+    if let Some((what, _)) = needs_extra.iter().find(|(_, given)| *given) {
+        if args.extra.is_empty() {
+            return Err(format!("{what} needs the protocol's --extra lists"));
+        }
     }
     if args.write_dns_day.is_some() && !args.hunt {
         return Err(String::from("--write-dns-day goes with --hunt"));
@@ -189,7 +214,7 @@ fn run() -> Result<(), String> {
     let (train, protocol_data) = if args.extra.is_empty() {
         (train, None)
     } else {
-        let data = protocol::Data::load(train, &valid, &args.extra, args.seed)?;
+        let data = protocol::Data::load(train, &valid, &args.extra, &args.families, args.seed)?;
         (data.balanced_training_rows(None), Some(data))
     };
     // The source of the 4-gram table: legitimate labels on the training side only.
@@ -217,6 +242,24 @@ fn run() -> Result<(), String> {
     }
     if args.features.contains(&Feature::NgramBits) {
         protocol::check_ngrams_compiled_in(&legit, args.seed)?;
+    }
+    let ngram_weights = protocol_data.as_ref().and_then(|data| {
+        let wanted =
+            args.write_ngram_weights.is_some() || args.features.contains(&Feature::NgramLogOdds);
+        wanted
+            .then(|| ngram_model::Weights::fit_file(&data.balanced_training_rows(None), args.seed))
+    });
+    if let (Some(path), Some((text, _))) = (&args.write_ngram_weights, &ngram_weights) {
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!(
+            "character n-gram weights written to {}; rebuild with them (DGA_NGRAM_WEIGHTS, default \
+             model/ngram-weights.txt) before training on `ngram_log_odds`",
+            path.display()
+        );
+        return Ok(());
+    }
+    if let Some((text, _)) = &ngram_weights {
+        protocol::check_ngram_weights_compiled_in(text)?;
     }
     if let Some(data) = &protocol_data {
         protocol::run(data, &valid, &args.features, &args.name, LAMBDA);
@@ -449,13 +492,21 @@ fn model_file(args: &Args, contents: &ModelFileContents) -> String {
     for dir in &args.extra {
         command += &format!(" --extra {}", dir.display());
     }
+    for dir in &args.families {
+        command += &format!(" --families {}", dir.display());
+    }
     let features: Vec<&str> = fit.features.iter().map(|f| f.name()).collect();
     command += &format!(" --features {} --name {}", features.join(","), args.name);
-    let ngrams = if fit.features.contains(&Feature::NgramBits) {
-        format!("ngrams_sha256 = \"{}\"\n", dga_classifier::NGRAMS_SHA256)
-    } else {
-        String::new()
-    };
+    let mut ngrams = String::new();
+    if fit.features.contains(&Feature::NgramBits) {
+        ngrams += &format!("ngrams_sha256 = \"{}\"\n", dga_classifier::NGRAMS_SHA256);
+    }
+    if fit.features.contains(&Feature::NgramLogOdds) {
+        ngrams += &format!(
+            "ngram_weights_sha256 = \"{}\"\n",
+            dga_classifier::NGRAM_WEIGHTS_SHA256
+        );
+    }
     let coefficients: String = terms(fit)
         .map(|(name, value)| format!("{name} = {value:?}\n"))
         .collect();

@@ -17,6 +17,7 @@
 #[path = "../../build/codegen/sha256.rs"]
 mod sha256;
 
+use crate::ngram_model::Weights;
 use crate::trainer::{
     evaluate, fit_ridge_logistic, in_training_split, read_hosts, Row, ORIGINAL_FEATURES,
 };
@@ -51,11 +52,13 @@ pub struct Data {
 }
 
 impl Data {
-    /// Gathers DDS's split rows and the host lists under `dir`.
+    /// Gathers DDS's split rows, the host lists under each of `dirs` and the families under each
+    /// of `family_dirs`.
     pub fn load(
         dds_train: Vec<Row>,
         dds_valid: &[Row],
         dirs: &[std::path::PathBuf],
+        family_dirs: &[std::path::PathBuf],
         seed: u64,
     ) -> Result<Data, String> {
         let mut seen = HashSet::new();
@@ -88,7 +91,9 @@ impl Data {
             .map(|r| r.domain.clone())
             .collect();
         let lists = [("more-dga", true), ("more-legit", false)];
-        for (dir, (subdir, malicious)) in dirs.iter().flat_map(|d| lists.map(|l| (d, l))) {
+        let families_only = family_dirs.iter().map(|d| (d, ("more-dga", true)));
+        let all_lists = dirs.iter().flat_map(|d| lists.map(|l| (d, l)));
+        for (dir, (subdir, malicious)) in all_lists.chain(families_only) {
             for path in text_files(&dir.join(subdir))? {
                 let family = if malicious {
                     path.file_stem()
@@ -270,11 +275,11 @@ pub fn run(data: &Data, dds_valid: &[Row], features: &[Feature], name: &str, lam
         let rows = data.balanced_training_rows(Some(family));
         let (own_rows, own_held_out) = data.single_family_split(family);
         for (i, (_, set)) in sets.iter().enumerate() {
-            let found = recall_at_false_positive_rates(data, &rows, &held_out, set, lambda);
+            let found = recall_without_seeing(data, &rows, &held_out, set, lambda);
             for (rate, recall) in found.into_iter().enumerate() {
                 recalls[i][rate].push(recall);
             }
-            let own = recall_at_false_positive_rates(data, &own_rows, &own_held_out, set, lambda);
+            let own = recall_without_seeing(data, &own_rows, &own_held_out, set, lambda);
             ceilings[i].push(own[0]);
         }
     }
@@ -379,17 +384,41 @@ fn json_numbers(values: &[f64]) -> String {
     numbers.join(",")
 }
 
-/// Fits `features` on `rows` and gives, for each of [`FALSE_POSITIVE_RATES`], the share of
-/// `targets` above the threshold that flags that share of the legitimate validation labels.
-fn recall_at_false_positive_rates(
+/// [`recall_at_false_positive_rates`], with the character n-gram model (when `features` use it)
+/// fit on `rows` too: the compiled-in one has seen every family.
+fn recall_without_seeing(
     data: &Data,
     rows: &[Row],
     targets: &[&Row],
     features: &[Feature],
     lambda: f64,
 ) -> [f64; 2] {
+    if !features.contains(&Feature::NgramLogOdds) {
+        return recall_at_false_positive_rates(&data.legit_valid, rows, targets, features, lambda);
+    }
+    let (_, weights) = Weights::fit_file(rows, data.seed);
+    let targets = weights.apply(targets.iter().copied());
+    let targets: Vec<&Row> = targets.iter().collect();
+    recall_at_false_positive_rates(
+        &weights.apply(&data.legit_valid),
+        &weights.apply(rows),
+        &targets,
+        features,
+        lambda,
+    )
+}
+
+/// Fits `features` on `rows` and gives, for each of [`FALSE_POSITIVE_RATES`], the share of
+/// `targets` above the threshold that flags that share of `legit`.
+fn recall_at_false_positive_rates(
+    legit: &[Row],
+    rows: &[Row],
+    targets: &[&Row],
+    features: &[Feature],
+    lambda: f64,
+) -> [f64; 2] {
     let fit = fit_ridge_logistic(rows, features, lambda);
-    let legit: Vec<f64> = data.legit_valid.iter().map(|r| fit.log_odds(r)).collect();
+    let legit: Vec<f64> = legit.iter().map(|r| fit.log_odds(r)).collect();
     FALSE_POSITIVE_RATES.map(|rate| {
         let threshold = threshold_at_false_positive_rate(legit.clone(), rate);
         let found = targets
@@ -453,5 +482,18 @@ pub fn check_ngrams_compiled_in(labels: &[&str], seed: u64) -> Result<(), String
          training labels (sha256 {expected}): write them with --write-ngrams model/ngrams.txt \
          and rebuild first",
         dga_classifier::NGRAMS_SHA256
+    ))
+}
+
+/// Fails unless the compiled-in n-gram weights are exactly `text`, this run's.
+pub fn check_ngram_weights_compiled_in(text: &str) -> Result<(), String> {
+    let expected = sha256::hex_digest(text.as_bytes());
+    if expected == dga_classifier::NGRAM_WEIGHTS_SHA256 {
+        return Ok(());
+    }
+    Err(format!(
+        "the n-gram weights compiled in (sha256 {}) are not this run's (sha256 {expected}): \
+         write them with --write-ngram-weights model/ngram-weights.txt and rebuild first",
+        dga_classifier::NGRAM_WEIGHTS_SHA256
     ))
 }

@@ -9,7 +9,7 @@
 
 // Most terms a model can have: every feature once. `DgaResult::term_count` says how many the
 // compiled-in model uses.
-#define DGA_MAX_TERMS 8
+#define DGA_MAX_TERMS 9
 
 // Bytes in `DgaResult::label`: the longest label and its NUL.
 #define DGA_LABEL_CAPACITY 64
@@ -74,6 +74,8 @@ typedef enum DgaFeature {
   DGA_LONGEST_WORD,
   // Fewest pieces (words or single bytes) it splits into.
   DGA_SEGMENTS,
+  // Log-odds of DGA the discriminative model of its character 1- to 4-grams gives.
+  DGA_NGRAM_LOG_ODDS,
 } DgaFeature;
 
 // Why the scored label was the one scored; `dga_suffix_kind_name` spells it.

@@ -21,7 +21,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Most terms a model can have: every feature once. `DgaResult::term_count` says how many the
 /// compiled-in model uses.
-pub const DGA_MAX_TERMS: usize = 8;
+pub const DGA_MAX_TERMS: usize = 9;
 /// Bytes in `DgaResult::label`: the longest label and its NUL.
 pub const DGA_LABEL_CAPACITY: usize = 64;
 /// Bytes in `DgaResult::suffix`: the longest host name and its NUL.
@@ -116,6 +116,8 @@ pub enum DgaFeature {
     DGA_LONGEST_WORD,
     /// Fewest pieces (words or single bytes) it splits into.
     DGA_SEGMENTS,
+    /// Log-odds of DGA the discriminative model of its character 1- to 4-grams gives.
+    DGA_NGRAM_LOG_ODDS,
 }
 
 /// Why the scored label was the one scored; `dga_suffix_kind_name` spells it.
@@ -387,6 +389,7 @@ fn feature_of(feature: Feature) -> DgaFeature {
         Feature::WordCoverage => DgaFeature::DGA_WORD_COVERAGE,
         Feature::LongestWord => DgaFeature::DGA_LONGEST_WORD,
         Feature::Segments => DgaFeature::DGA_SEGMENTS,
+        Feature::NgramLogOdds => DgaFeature::DGA_NGRAM_LOG_ODDS,
     }
 }
 
@@ -546,6 +549,7 @@ fn feature_name(feature: c_int) -> &'static CStr {
         c"word_coverage",
         c"longest_word",
         c"segments",
+        c"ngram_log_odds",
     ];
     entry(&NAMES, feature).unwrap_or(c"unknown feature")
 }
@@ -613,7 +617,10 @@ mod tests {
             assert_eq!(suffix_kind_of(kind) as usize, i);
             assert_eq!(suffix_kind_name(i as c_int).to_str(), Ok(kind.name()));
         }
-        assert_eq!(feature_name(8).to_str(), Ok("unknown feature"));
+        assert_eq!(
+            feature_name(Feature::ALL.len() as c_int).to_str(),
+            Ok("unknown feature")
+        );
         assert_eq!(suffix_kind_name(-1).to_str(), Ok("unknown suffix kind"));
         assert_eq!(
             status_message(DgaStatus::DGA_INTERNAL_ERROR as c_int).to_str(),

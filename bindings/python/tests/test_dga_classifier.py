@@ -209,7 +209,7 @@ def test_operating_points_choose_the_verdict():
 def test_features_and_model_describe_the_score():
     values = features("google")
     assert list(values) == ["length", "entropy", "p_vowels", "num_words", "ngram_bits",
-                            "word_coverage", "longest_word", "segments"]
+                            "word_coverage", "longest_word", "segments", "ngram_log_odds"]
     assert values["length"] == 6
     c = classify("google.com")
     for t, (name, coefficient, description) in zip(c.terms, MODEL.terms):

@@ -1,0 +1,79 @@
+//! Character n-gram weights (`model/ngram-weights.txt`) -> the table of
+//! `Features::ngram_log_odds`.
+//!
+//! The weights file is written by the training tool (`--write-ngram-weights`): lines
+//! `gram weight`, a gram of 1 to 4 symbols of `[.a-z0-9-]` (`.` the label's edge, as in the
+//! 4-gram counts file), its weight in log-odds of DGA; `#` starts a comment. The discriminative
+//! model sums the weights of every 1- to 4-gram of `...label.`; each byte and the label's end
+//! end exactly one gram of each order, so the table folds them: the entry of 4-gram `abcd` is
+//! `w(abcd) + w(bcd) + w(cd) + w(d)`, added in that order (as the trainer adds them), rounded to
+//! sixteenths and stored as `i8`, indexed as the 4-gram counts' table is. A label costs one
+//! lookup per byte. An empty file gives an all-zero table.
+
+use super::ngrams::{symbol, ENTRIES, ORDER, SYMBOLS};
+
+/// Table entries per unit of log-odds.
+pub const STEPS_PER_UNIT: f64 = 16.0;
+
+/// Reads the weights file into one dense array per order: `weights[k]` holds the (k+1)-grams'.
+pub fn parse(text: &str) -> Result<[Vec<f64>; ORDER], String> {
+    let mut weights: [Vec<f64>; ORDER] =
+        core::array::from_fn(|k| vec![0.0; SYMBOLS.pow(k as u32 + 1)]);
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split_once('#').map_or(line, |(code, _)| code).trim();
+        if line.is_empty() {
+            continue;
+        }
+        let bad = || format!("line {}: expected `gram weight`, got {line:?}", number + 1);
+        let (gram, weight) = line.split_once(' ').ok_or_else(bad)?;
+        let codes: Vec<usize> = gram
+            .bytes()
+            .map(symbol)
+            .collect::<Option<_>>()
+            .ok_or_else(bad)?;
+        let weight: f64 = weight
+            .trim()
+            .parse()
+            .ok()
+            .filter(|w: &f64| w.is_finite())
+            .ok_or_else(bad)?;
+        if codes.is_empty() || codes.len() > ORDER {
+            return Err(bad());
+        }
+        let index = codes.iter().fold(0, |index, &code| index * SYMBOLS + code);
+        let slot = &mut weights[codes.len() - 1][index];
+        if *slot != 0.0 {
+            return Err(format!("line {}: gram {gram:?} given twice", number + 1));
+        }
+        *slot = weight;
+    }
+    Ok(weights)
+}
+
+/// The table: each 4-gram's folded weight in sixteenths, clamped to `i8`, one byte per entry.
+pub fn table(weights: &[Vec<f64>; ORDER]) -> Vec<u8> {
+    (0..ENTRIES)
+        .map(|index| {
+            // The 4-gram's own weight, then the 3-, 2- and 1-gram it ends in.
+            let folded = (0..ORDER).rev().fold(0.0, |sum, k| {
+                sum + weights[k][index % SYMBOLS.pow(k as u32 + 1)]
+            });
+            let steps = (folded * STEPS_PER_UNIT).round();
+            steps.clamp(f64::from(i8::MIN), f64::from(i8::MAX)) as i8 as u8
+        })
+        .collect()
+}
+
+/// The generated `ngram_weights.rs`: the constants, and the table included from `file` in
+/// `OUT_DIR`.
+pub fn emit(out: &mut String, sha256: &str, file: &str) {
+    out.push_str(&format!(
+        "/// SHA-256 of the character n-gram weights compiled in, in lowercase hex.\n\
+         pub const NGRAM_WEIGHTS_SHA256: &str = \"{sha256}\";\n\
+         /// Table entries per unit of log-odds.\n\
+         pub(crate) const STEPS_PER_UNIT: f64 = {STEPS_PER_UNIT:?};\n\
+         /// `w(abcd) + w(bcd) + w(cd) + w(d)` · STEPS_PER_UNIT, rounded, as `i8` bits, at\n\
+         /// `((a · SYMBOLS + b) · SYMBOLS + c) · SYMBOLS + d`.\n\
+         pub(crate) static STEPS: &[u8; {ENTRIES}] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n"
+    ));
+}
