@@ -214,7 +214,7 @@ double dga_default_threshold(void);
 // maximises F1 instead (as the original model's did).
 double dga_default_false_positive_rate(void);
 
-// The compiled-in model's name (`names-2026`), NUL-terminated, static.
+// The compiled-in model's name (`names-2026-12`), NUL-terminated, static.
 const char *dga_model_name(void);
 
 // What a status means, in a few words, NUL-terminated and static; "unknown status" for a value

@@ -490,7 +490,7 @@ pub extern "C" fn dga_default_false_positive_rate() -> f64 {
     MODEL.threshold_false_positive_rate.unwrap_or(-1.0)
 }
 
-/// The compiled-in model's name (`names-2026`), NUL-terminated, static.
+/// The compiled-in model's name (`names-2026-12`), NUL-terminated, static.
 #[no_mangle]
 pub extern "C" fn dga_model_name() -> *const c_char {
     MODEL_NAME.as_ptr()

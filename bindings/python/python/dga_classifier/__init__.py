@@ -67,7 +67,7 @@ class Model:
     """The model compiled into the extension."""
 
     name: str
-    """Its name, as the model file gives it (``names-2026``)."""
+    """Its name, as the model file gives it (``names-2026-12``)."""
     intercept: float
     """The log-odds before any feature."""
     terms: Tuple[Tuple[str, float, str], ...]

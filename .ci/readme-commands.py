@@ -1,0 +1,158 @@
+"""Runs the README's commands as written, from the repository's root, in the order they appear.
+
+Every fenced `sh` block runs as a bash script (`set -euo pipefail`); a `python` block runs with
+the Python of the virtual environment `.ci/run` made (`target/python`, first on PATH, so the
+README's `pip` and `python` are its); a `c` block is saved as the file the README names in its
+first comment (`/* my_sensor.c: ...`) for the `sh` block after it. A command that starts the
+server is run in the background until it listens; the `curl` block after it runs against it,
+and it must then stop cleanly on SIGINT. Left out, each with its reason printed: `cargo test`
+(the step before runs it), the conformance tests (their own step runs the same command) and
+`sam deploy` (it needs an AWS account). Files the commands write are removed at the end.
+
+    python3 .ci/readme-commands.py [README.md]
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LEFT_OUT = [
+    (re.compile(r"^cargo test\s*(#.*)?$"), "the README's test command: the step before runs it"),
+    (re.compile(r"--test conformance"), "the conformance step runs this very command"),
+    (re.compile(r"^sam deploy"), "deploying needs an AWS account"),
+]
+WRITTEN = ["scores.csv", "scores.jsonl", "clients.csv", "dns.csv", "scored.parquet",
+           "my_sensor.c", "my_sensor"]
+
+
+def blocks(text):
+    """(language, body) of each fenced block, in order."""
+    return re.findall(r"^```(\w*)\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def logical_lines(body):
+    """The block's commands: `\\`-continued lines joined, comment lines dropped. Only for blocks
+    whose commands are one line each (a quoted newline would be cut)."""
+    joined = re.sub(r"\\\n\s*", " ", body)
+    return [line for line in joined.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def left_out(command):
+    for pattern, why in LEFT_OUT:
+        if pattern.search(command):
+            return why
+    return None
+
+
+def run_script(script, what):
+    print(f"--- {what}\n{script.rstrip()}", flush=True)
+    result = subprocess.run(["bash", "-c", "set -euo pipefail\n" + script], cwd=ROOT,
+                            env=ENV)
+    if result.returncode != 0:
+        sys.exit(f"readme-commands: {what} exited {result.returncode}")
+
+
+def start_server(command):
+    print(f"--- the server, in the background\n{command}", flush=True)
+    server = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=ENV,
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        line = server.stdout.readline()
+        if not line:
+            break
+        print(line, end="", flush=True)
+        if "listening on http://127.0.0.1:8080/" in line:
+            return server
+    server.kill()
+    sys.exit("readme-commands: the server never said it was listening on 127.0.0.1:8080")
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGINT)
+    rest, _ = server.communicate(timeout=60)
+    print(rest, end="")
+    if server.returncode != 0 or "stopped" not in rest:
+        sys.exit(f"readme-commands: the server did not stop cleanly ({server.returncode})")
+
+
+def check_answers(script):
+    """Runs the curl block; each command must answer JSON with a verdict."""
+    for command in logical_lines(script):
+        print(f"--- {command}", flush=True)
+        out = subprocess.run(["bash", "-c", command], cwd=ROOT, env=ENV, capture_output=True,
+                             text=True)
+        print(out.stdout)
+        if out.returncode != 0 or '"verdict"' not in out.stdout:
+            sys.exit(f"readme-commands: no verdict from {command!r}")
+
+
+def main():
+    readme = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "README.md")
+    server = None
+    ran = 0
+    with open(readme, encoding="utf-8") as f:
+        found = blocks(f.read())
+    for language, body in found:
+        if language == "c":
+            name = re.match(r"/\* (\S+\.c):", body)
+            if not name:
+                sys.exit("readme-commands: a C block must name its file in its first comment")
+            with open(os.path.join(ROOT, name.group(1)), "w", encoding="utf-8") as out:
+                out.write(body)
+        elif language == "python":
+            print(f"--- the Python example\n{body}", flush=True)
+            if subprocess.run([PYTHON, "-c", body], cwd=ROOT, env=ENV).returncode != 0:
+                sys.exit("readme-commands: the Python example failed")
+            ran += 1
+        elif language == "sh" and "localhost:8080" in body:
+            if server is None:
+                sys.exit("readme-commands: a curl block with no server started before it")
+            check_answers(body)
+            stop_server(server)
+            server = None
+            ran += 1
+        elif language == "sh":
+            script = []
+            for command in logical_lines(body) if "dga-serve" in body else [body]:
+                why = left_out(command.strip())
+                if why:
+                    print(f"--- left out: {command.strip()}\n    ({why})")
+                elif "--bin dga-serve" in command:
+                    if server is not None:
+                        stop_server(server)
+                    server = start_server(command.split("#")[0].strip())
+                    ran += 1
+                else:
+                    kept = [line for line in command.splitlines() if not left_out(line.strip())]
+                    for line in command.splitlines():
+                        if left_out(line.strip()):
+                            print(f"--- left out: {line.strip()}\n    ({left_out(line.strip())})")
+                    script.append("\n".join(kept))
+            if any(s.strip() for s in script):
+                run_script("\n".join(script), f"README block {ran + 1}")
+                ran += 1
+    if server is not None:
+        stop_server(server)
+    for name in WRITTEN:
+        path = os.path.join(ROOT, name)
+        if os.path.isdir(path):
+            subprocess.run(["rm", "-rf", path])
+        elif os.path.exists(path):
+            os.remove(path)
+    print(f"readme-commands: {ran} blocks of {readme} ran as written")
+
+
+VENV = os.path.join(ROOT, "target", "python", "bin")
+PYTHON = os.path.join(VENV, "python")
+ENV = dict(os.environ, PATH=VENV + os.pathsep + os.environ["PATH"],
+           # `cargo install` as written, into the build's own directories, not ~/.cargo.
+           CARGO_TARGET_DIR=os.path.join(ROOT, "target"),
+           CARGO_INSTALL_ROOT=os.path.join(ROOT, "target", "readme-install"))
+
+if __name__ == "__main__":
+    main()
