@@ -2,7 +2,7 @@
 //! log-ratio table, n-gram weights -> folded table, model file and hunt model file -> constants.
 //!
 //! Everything here runs at build time with `std`; its output, `OUT_DIR/{words,ngrams,
-//! ngram_weights,model,hunt_model,log2,exp2}.rs` and the two tables' `.bin`, is what the `no_std`
+//! ngram_weights,model,hunt_model,log2,exp2}.rs` and the 4-gram tables' `.bin`, is what the `no_std`
 //! library includes.
 
 mod dafsa;
@@ -139,20 +139,19 @@ pub fn generate(inputs: &Inputs, out_dir: &Path) -> Result<(), String> {
     dafsa::emit(&mut words_rs, &table, words.len(), &words_sha256);
     write(out_dir, "words.rs", &words_rs)?;
 
-    const NGRAMS_TABLE: &str = "ngrams.bin";
-    let table_path = out_dir.join(NGRAMS_TABLE);
-    std::fs::write(&table_path, ngrams::table(&ngram_counts))
+    const NGRAM_TABLES: &str = "ngram_tables.bin";
+    let table_path = out_dir.join(NGRAM_TABLES);
+    let tables = ngrams::interleave(
+        &ngrams::table(&ngram_counts),
+        &ngram_weights::table(&weights),
+    );
+    std::fs::write(&table_path, tables)
         .map_err(|e| format!("cannot write {}: {e}", table_path.display()))?;
     let mut ngrams_rs = header.clone();
-    ngrams::emit(&mut ngrams_rs, &ngrams_sha256, NGRAMS_TABLE);
+    ngrams::emit(&mut ngrams_rs, &ngrams_sha256, NGRAM_TABLES);
     write(out_dir, "ngrams.rs", &ngrams_rs)?;
-
-    const WEIGHTS_TABLE: &str = "ngram_weights.bin";
-    let table_path = out_dir.join(WEIGHTS_TABLE);
-    std::fs::write(&table_path, ngram_weights::table(&weights))
-        .map_err(|e| format!("cannot write {}: {e}", table_path.display()))?;
     let mut weights_rs = header.clone();
-    ngram_weights::emit(&mut weights_rs, &weights_sha256, WEIGHTS_TABLE);
+    ngram_weights::emit(&mut weights_rs, &weights_sha256);
     write(out_dir, "ngram_weights.rs", &weights_rs)?;
 
     let mut model_rs = header.clone();

@@ -182,8 +182,8 @@ fn ngram_steps(bytes: &[u8], bits: bool, log_odds: bool) -> NgramSteps {
     const CONTEXTS: usize = SYMBOLS * SYMBOLS * SYMBOLS;
     // Word-table codes are 1 to 37 for `[a-z0-9-]` and 63 for any other byte, which is 38 here.
     let symbol = |byte: u8| usize::from(crate::words::symbol(byte)).min(SYMBOLS - 1);
-    // The tables' entries are `i8` stored as bytes; an empty table (no weights) adds 0.
-    let entry = |table: &[u8], index: usize| i64::from(table.get(index).map_or(0, |&s| s as i8));
+    // The tables' entries are `i8` stored as bytes, both of a 4-gram side by side.
+    let entry = |at: usize| i64::from(ngrams::TABLES.get(at).map_or(0, |&s| s as i8));
     // `context` is `(a · SYMBOLS² + b · SYMBOLS + c) · SYMBOLS`: the next index is `context + d`,
     // and the next context drops `a` by a remainder and shifts in `d`.
     let mut context = EDGE;
@@ -195,10 +195,10 @@ fn ngram_steps(bytes: &[u8], bits: bool, log_odds: bool) -> NgramSteps {
     let mut step = |next: usize| {
         let index = context + next;
         if bits {
-            sums.bits += entry(ngrams::STEPS, index);
+            sums.bits += entry(2 * index);
         }
         if log_odds {
-            sums.log_odds += entry(ngram_weights::STEPS, index);
+            sums.log_odds += entry(2 * index + 1);
         }
         context = (index % CONTEXTS) * SYMBOLS;
     };
@@ -262,7 +262,7 @@ fn n_log2_n(n: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     extern crate std;
-    use super::ngrams::{STEPS, STEPS_PER_BIT, SYMBOLS};
+    use super::ngrams::{STEPS_PER_BIT, SYMBOLS, TABLES};
     use std::collections::HashMap;
     use std::string::String;
 
@@ -272,7 +272,9 @@ mod tests {
     /// `tests/properties.rs` re-derives the bits of whole labels from the counts.
     #[test]
     fn ngram_table_follows_the_counts() {
-        assert_eq!(STEPS.len(), SYMBOLS.pow(4));
+        assert_eq!(TABLES.len(), 2 * SYMBOLS.pow(4));
+        // The counts' table is the even bytes.
+        let counts_entry = |index: usize| TABLES[2 * index] as i8;
         let code = |byte: u8| match byte {
             b'.' => 0,
             b'a'..=b'z' => usize::from(byte - b'a') + 1,
@@ -285,15 +287,15 @@ mod tests {
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (gram, count) = line.split_once(' ').unwrap();
             let index = gram.bytes().fold(0, |index, b| index * SYMBOLS + code(b));
-            let entry = STEPS[index] as i8;
+            let entry = counts_entry(index);
             let context = index - index % SYMBOLS;
             // The 38 outcomes: the edge (the label's end) and the alphabet, not "any other byte".
             let total: f64 = (0..SYMBOLS - 1)
-                .map(|next| (f64::from(STEPS[context + next] as i8) / STEPS_PER_BIT).exp2() / 38.0)
+                .map(|next| (f64::from(counts_entry(context + next)) / STEPS_PER_BIT).exp2() / 38.0)
                 .sum();
             assert!((0.95..1.05).contains(&total), "{gram}: {total}");
             if count.parse::<u64>().unwrap() >= 1000 {
-                let unseen = (0..SYMBOLS).map(|next| STEPS[context + next] as i8);
+                let unseen = (0..SYMBOLS).map(|next| counts_entry(context + next));
                 assert!(unseen.min().unwrap() < entry, "{gram}");
             }
             lines += 1;
@@ -307,8 +309,7 @@ mod tests {
     /// a label, and labels of grams the file does not have.
     #[test]
     fn ngram_weights_table_follows_the_file() {
-        use super::ngram_weights::{STEPS as WEIGHT_STEPS, STEPS_PER_UNIT};
-        assert_eq!(WEIGHT_STEPS.len(), SYMBOLS.pow(4));
+        use super::ngram_weights::STEPS_PER_UNIT;
         let text = std::fs::read_to_string(env!("DGA_NGRAM_WEIGHTS_PATH")).unwrap();
         let weights: HashMap<&str, f64> = text
             .lines()

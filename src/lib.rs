@@ -49,16 +49,16 @@
 //! Criterion medians on a shared 2-core AMD EPYC (`cargo bench --bench scoring`;
 //! `docs/performance.md` has the details and the noise):
 //!
-//! | | `names-2026` (default) | original four features (`model/web2-dds.toml`) |
+//! | | `names-2026-12` (default) | `names-2026`, same hour |
 //! |---|---|---|
-//! | `classify()` per host name, only the model's features | 306–316 ns | 230–234 ns |
+//! | `classify()` per host name, only the model's features | 275–338 ns | 251–442 ns |
 //!
-//! (The two columns from the same runs; on a quieter day, 2026-12-01, the default model's
-//! `classify()` took 241–247 ns.)
+//! (A noisy hour, 2026-12-01: cachegrind counts the default's extra term at +0.8 % instructions
+//! and +1.6 % first-level cache misses; on a quieter one `names-2026` took 241–247 ns.)
 //!
-//! Tables compiled in: the word automaton, 1.12 MB; the 4-gram table, 2.31 MB; the character
-//! n-gram weights' table, 2.31 MB (read only by a model using `ngram_log_odds`). No allocation,
-//! no `std`.
+//! Tables compiled in: the word automaton, 1.12 MB; the 4-gram counts' and the character n-gram
+//! weights' tables, 2.31 MB each, interleaved so that a byte's two entries share a cache line.
+//! No allocation, no `std`.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -7,8 +7,8 @@
 //! model sums the weights of every 1- to 4-gram of `...label.`; each byte and the label's end
 //! end exactly one gram of each order, so the table folds them: the entry of 4-gram `abcd` is
 //! `w(abcd) + w(bcd) + w(cd) + w(d)`, added in that order (as the trainer adds them), rounded to
-//! sixteenths and stored as `i8`, indexed as the 4-gram counts' table is. A label costs one
-//! lookup per byte. An empty file gives an all-zero table.
+//! sixteenths and stored as `i8`, beside the 4-gram counts' entry of the same 4-gram. A label
+//! costs one lookup per byte for both. An empty file gives an all-zero table.
 
 use super::ngrams::{symbol, ENTRIES, ORDER, SYMBOLS};
 
@@ -64,16 +64,14 @@ pub fn table(weights: &[Vec<f64>; ORDER]) -> Vec<u8> {
         .collect()
 }
 
-/// The generated `ngram_weights.rs`: the constants, and the table included from `file` in
-/// `OUT_DIR`.
-pub fn emit(out: &mut String, sha256: &str, file: &str) {
+/// The generated `ngram_weights.rs`: the constants (the table is interleaved with the 4-gram
+/// counts' in `ngrams.rs`).
+pub fn emit(out: &mut String, sha256: &str) {
     out.push_str(&format!(
         "/// SHA-256 of the character n-gram weights compiled in, in lowercase hex.\n\
          pub const NGRAM_WEIGHTS_SHA256: &str = \"{sha256}\";\n\
-         /// Table entries per unit of log-odds.\n\
-         pub(crate) const STEPS_PER_UNIT: f64 = {STEPS_PER_UNIT:?};\n\
-         /// `w(abcd) + w(bcd) + w(cd) + w(d)` · STEPS_PER_UNIT, rounded, as `i8` bits, at\n\
-         /// `((a · SYMBOLS + b) · SYMBOLS + c) · SYMBOLS + d`.\n\
-         pub(crate) static STEPS: &[u8; {ENTRIES}] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n"
+         /// Table entries per unit of log-odds: each 4-gram's second byte in `ngrams::TABLES` is\n\
+         /// `(w(abcd) + w(bcd) + w(cd) + w(d)) · STEPS_PER_UNIT`, rounded.\n\
+         pub(crate) const STEPS_PER_UNIT: f64 = {STEPS_PER_UNIT:?};\n"
     ));
 }

@@ -116,7 +116,8 @@ pub fn table(counts: &[f64]) -> Vec<u8> {
         .collect()
 }
 
-/// The generated `ngrams.rs`: the constants, and the table included from `file` in `OUT_DIR`.
+/// The generated `ngrams.rs`: the constants, and both 4-gram tables included from `file` in
+/// `OUT_DIR`, interleaved by [`interleave`].
 pub fn emit(out: &mut String, sha256: &str, file: &str) {
     out.push_str(&format!(
         "/// SHA-256 of the 4-gram counts compiled in, in lowercase hex.\n\
@@ -125,8 +126,21 @@ pub fn emit(out: &mut String, sha256: &str, file: &str) {
          pub(crate) const SYMBOLS: usize = {SYMBOLS};\n\
          /// Table entries per bit.\n\
          pub(crate) const STEPS_PER_BIT: f64 = {STEPS_PER_BIT:?};\n\
-         /// `log2({OUTCOMES} · P(d | a b c)) · STEPS_PER_BIT`, rounded, as `i8` bits, at\n\
-         /// `((a · SYMBOLS + b) · SYMBOLS + c) · SYMBOLS + d`.\n\
-         pub(crate) static STEPS: &[u8; {ENTRIES}] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n"
+         /// Two `i8` (stored as bytes) for each 4-gram `abcd`, at `2 · (((a · SYMBOLS + b) · SYMBOLS\n\
+         /// + c) · SYMBOLS + d)`: `log2({OUTCOMES} · P(d | a b c)) · STEPS_PER_BIT`, then the n-gram\n\
+         /// weights' folded entry (`ngram_weights.rs`). Side by side, one cache line serves both.\n\
+         pub(crate) static TABLES: &[u8; {BOTH}] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n",
+        BOTH = 2 * ENTRIES,
     ));
+}
+
+/// The two tables of [`ENTRIES`] bytes each, one entry of each in turn: a label's byte costs one
+/// cache miss for both features, not one per table.
+pub fn interleave(counts: &[u8], weights: &[u8]) -> Vec<u8> {
+    assert_eq!((counts.len(), weights.len()), (ENTRIES, ENTRIES));
+    counts
+        .iter()
+        .zip(weights)
+        .flat_map(|(&c, &w)| [c, w])
+        .collect()
 }
