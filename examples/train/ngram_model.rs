@@ -2,8 +2,8 @@
 //! regression on the character 1- to 4-grams of each label (`.` the label's edge, as in the
 //! 4-gram counts file), every row weighted as the main fit weights it, by [`ITERATIONS`]
 //! iterations of L-BFGS from zero. Stopping early is part of the regularisation: the fit to
-//! convergence (255 iterations, five times the time) found no more of the families it never
-//! saw, leave-one-family-out.
+//! convergence (255 iterations, five times the time) found no more of a family it never saw
+//! (vawtrak, leave-one-family-out: 0.245 against 0.253).
 //!
 //! The main fit then takes the model's log-odds as one feature beside the others, computed on
 //! the very rows the n-gram model was fit on (its coefficient, about 0.7 to 0.8, says how far
@@ -22,7 +22,8 @@ use std::collections::HashMap;
 const SYMBOLS: usize = 39;
 /// Table entries count sixteenths of a unit of log-odds, stored as `i8` (the build's).
 const STEPS_PER_UNIT: f64 = 16.0;
-/// Ridge penalty on the mean weighted log-loss. 1e-5 found the same share of unseen families.
+/// Ridge penalty on the mean weighted log-loss. 1e-5 found as many unseen families at 1 % false
+/// positives and fewer at 0.1 % (0.787 / 0.468 against 0.784 / 0.488 in a prototype protocol).
 const LAMBDA: f64 = 1e-4;
 /// L-BFGS iterations.
 const ITERATIONS: usize = 40;
