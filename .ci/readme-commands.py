@@ -1,4 +1,5 @@
-"""Runs the README's commands as written, from the repository's root, in the order they appear.
+"""Runs the commands of the README and the docs as written, from the repository's root, in the
+order they appear, file by file.
 
 Every fenced `sh` block runs as a bash script (`set -euo pipefail`); a `python` block runs with
 the Python of the virtual environment `.ci/run` made (`target/python`, first on PATH, so the
@@ -7,9 +8,11 @@ first comment (`/* my_sensor.c: ...`) for the `sh` block after it. A command tha
 server is run in the background until it listens; the `curl` block after it runs against it,
 and it must then stop cleanly on SIGINT. Left out, each with its reason printed: `cargo test`
 (the step before runs it), the conformance tests (their own step runs the same command) and
-`sam deploy` (it needs an AWS account). Files the commands write are removed at the end.
+`sam deploy` (it needs an AWS account) and a block that submits to a Spark cluster. Files the
+commands write in the root are removed at the end; what they write under `model/` and `words/`
+is left for `git diff` to hold to the committed files.
 
-    python3 .ci/readme-commands.py [README.md]
+    python3 .ci/readme-commands.py README.md docs/models.md ...
 """
 
 import os
@@ -25,8 +28,12 @@ LEFT_OUT = [
     (re.compile(r"--test conformance"), "the conformance step runs this very command"),
     (re.compile(r"^sam deploy"), "deploying needs an AWS account"),
 ]
+# A block with one of these is left out whole: its commands only make sense together.
+BLOCKS_LEFT_OUT = [
+    (re.compile(r"spark-submit"), "it submits to a Spark cluster, reading and writing S3"),
+]
 WRITTEN = ["scores.csv", "scores.jsonl", "clients.csv", "dns.csv", "scored.parquet",
-           "my_sensor.c", "my_sensor"]
+           "my_sensor.c", "my_sensor", "my-model.toml"]
 
 
 def blocks(text):
@@ -92,13 +99,28 @@ def check_answers(script):
 
 
 def main():
-    readme = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "README.md")
+    files = sys.argv[1:] or [os.path.join(ROOT, "README.md")]
+    for path in files:
+        run_file(path)
+    for name in WRITTEN:
+        path = os.path.join(ROOT, name)
+        if os.path.isdir(path):
+            subprocess.run(["rm", "-rf", path])
+        elif os.path.exists(path):
+            os.remove(path)
+
+
+def run_file(path):
     server = None
     ran = 0
-    with open(readme, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         found = blocks(f.read())
+    print(f"=== {path}", flush=True)
     for language, body in found:
-        if language == "c":
+        whole = next((why for pattern, why in BLOCKS_LEFT_OUT if pattern.search(body)), None)
+        if whole:
+            print(f"--- left out, a block:\n{body.rstrip()}\n    ({whole})")
+        elif language == "c":
             name = re.match(r"/\* (\S+\.c):", body)
             if not name:
                 sys.exit("readme-commands: a C block must name its file in its first comment")
@@ -107,7 +129,7 @@ def main():
         elif language == "python":
             print(f"--- the Python example\n{body}", flush=True)
             if subprocess.run([PYTHON, "-c", body], cwd=ROOT, env=ENV).returncode != 0:
-                sys.exit("readme-commands: the Python example failed")
+                sys.exit(f"readme-commands: the Python example of {path} failed")
             ran += 1
         elif language == "sh" and "localhost:8080" in body:
             if server is None:
@@ -134,17 +156,11 @@ def main():
                             print(f"--- left out: {line.strip()}\n    ({left_out(line.strip())})")
                     script.append("\n".join(kept))
             if any(s.strip() for s in script):
-                run_script("\n".join(script), f"README block {ran + 1}")
+                run_script("\n".join(script), f"{path}, block {ran + 1}")
                 ran += 1
     if server is not None:
         stop_server(server)
-    for name in WRITTEN:
-        path = os.path.join(ROOT, name)
-        if os.path.isdir(path):
-            subprocess.run(["rm", "-rf", path])
-        elif os.path.exists(path):
-            os.remove(path)
-    print(f"readme-commands: {ran} blocks of {readme} ran as written")
+    print(f"readme-commands: {ran} blocks of {path} ran as written")
 
 
 VENV = os.path.join(ROOT, "target", "python", "bin")
