@@ -10,7 +10,7 @@
 //! sixteenths and stored as `i8`, beside the 4-gram counts' entry of the same 4-gram. A label
 //! costs one lookup per byte for both. An empty file gives an all-zero table.
 
-use super::ngrams::{symbol, ENTRIES, ORDER, SYMBOLS};
+use super::ngrams::{gram_lines, ENTRIES, ORDER, SYMBOLS};
 
 /// Table entries per unit of log-odds.
 pub const STEPS_PER_UNIT: f64 = 16.0;
@@ -19,31 +19,23 @@ pub const STEPS_PER_UNIT: f64 = 16.0;
 pub fn parse(text: &str) -> Result<[Vec<f64>; ORDER], String> {
     let mut weights: [Vec<f64>; ORDER] =
         core::array::from_fn(|k| vec![0.0; SYMBOLS.pow(k as u32 + 1)]);
-    for (number, line) in text.lines().enumerate() {
-        let line = line.split_once('#').map_or(line, |(code, _)| code).trim();
-        if line.is_empty() {
-            continue;
-        }
-        let bad = || format!("line {}: expected `gram weight`, got {line:?}", number + 1);
-        let (gram, weight) = line.split_once(' ').ok_or_else(bad)?;
-        let codes: Vec<usize> = gram
-            .bytes()
-            .map(symbol)
-            .collect::<Option<_>>()
-            .ok_or_else(bad)?;
-        let weight: f64 = weight
-            .trim()
+    for line in gram_lines(text, "gram weight") {
+        let line = line?;
+        let weight = line
+            .value
             .parse()
             .ok()
             .filter(|w: &f64| w.is_finite())
-            .ok_or_else(bad)?;
-        if codes.is_empty() || codes.len() > ORDER {
-            return Err(bad());
+            .ok_or_else(|| format!("line {}: {:?} is not a weight", line.number, line.value))?;
+        if !(1..=ORDER).contains(&line.order) {
+            return Err(format!(
+                "line {}: a gram has 1 to {ORDER} symbols",
+                line.number
+            ));
         }
-        let index = codes.iter().fold(0, |index, &code| index * SYMBOLS + code);
-        let slot = &mut weights[codes.len() - 1][index];
+        let slot = &mut weights[line.order - 1][line.index];
         if *slot != 0.0 {
-            return Err(format!("line {}: gram {gram:?} given twice", number + 1));
+            return Err(format!("line {}: a gram given twice", line.number));
         }
         *slot = weight;
     }

@@ -27,7 +27,7 @@ const DISCOUNT: f64 = 0.75;
 pub const STEPS_PER_BIT: f64 = 8.0;
 
 /// The table's symbol for a byte of the counts file: the word table's code, 0 for the edge.
-pub fn symbol(byte: u8) -> Option<usize> {
+fn symbol(byte: u8) -> Option<usize> {
     match (byte, word_symbol(byte)) {
         (b'.', _) => Some(0),
         (_, NO_SYMBOL) => None,
@@ -35,27 +35,62 @@ pub fn symbol(byte: u8) -> Option<usize> {
     }
 }
 
-/// Reads the counts file into `counts[((a · S + b) · S + c) · S + d]`.
-pub fn parse(text: &str) -> Result<Vec<f64>, String> {
-    let mut counts = vec![0.0; ENTRIES];
-    for (number, line) in text.lines().enumerate() {
+/// The `gram value` lines of a counts or weights file, `#` comments and blank lines left out:
+/// each line's number, its gram as the table's symbols, its index among grams of its length
+/// (`((a · S + b) · S + c) · S + d` for four), and its value, unparsed. `expected` describes a
+/// line, for the message on one that is not.
+pub fn gram_lines<'a>(
+    text: &'a str,
+    expected: &'a str,
+) -> impl Iterator<Item = Result<GramLine<'a>, String>> + 'a {
+    text.lines().enumerate().filter_map(move |(number, line)| {
         let line = line.split_once('#').map_or(line, |(code, _)| code).trim();
         if line.is_empty() {
-            continue;
+            return None;
         }
-        let bad = || format!("line {}: expected `abcd count`, got {line:?}", number + 1);
-        let (gram, count) = line.split_once(' ').ok_or_else(bad)?;
-        let codes: Vec<usize> = gram
-            .bytes()
-            .map(symbol)
-            .collect::<Option<_>>()
-            .ok_or_else(bad)?;
-        let count: u64 = count.trim().parse().map_err(|_| bad())?;
-        if codes.len() != ORDER {
-            return Err(bad());
+        let bad = || format!("line {}: expected `{expected}`, got {line:?}", number + 1);
+        let parsed = line.split_once(' ').and_then(|(gram, value)| {
+            let codes: Vec<usize> = gram.bytes().map(symbol).collect::<Option<_>>()?;
+            let index = codes.iter().fold(0, |index, &code| index * SYMBOLS + code);
+            Some(GramLine {
+                number: number + 1,
+                order: codes.len(),
+                index,
+                value: value.trim(),
+            })
+        });
+        Some(parsed.ok_or_else(bad))
+    })
+}
+
+/// One line of [`gram_lines`].
+pub struct GramLine<'a> {
+    pub number: usize,
+    /// How many symbols the gram has.
+    pub order: usize,
+    pub index: usize,
+    pub value: &'a str,
+}
+
+/// Reads the counts file into `counts[((a · S + b) · S + c) · S + d]`.
+pub fn parse(text: &str) -> Result<Vec<f64>, String> {
+    const EXPECTED: &str = "abcd count";
+    let mut counts = vec![0.0; ENTRIES];
+    for line in gram_lines(text, EXPECTED) {
+        let line = line?;
+        let count: u64 = line.value.parse().map_err(|_| {
+            format!(
+                "line {}: expected `{EXPECTED}`, got count {:?}",
+                line.number, line.value
+            )
+        })?;
+        if line.order != ORDER {
+            return Err(format!(
+                "line {}: expected `{EXPECTED}`, a 4-gram",
+                line.number
+            ));
         }
-        let index = codes.iter().fold(0, |index, &code| index * SYMBOLS + code);
-        counts[index] += count as f64;
+        counts[line.index] += count as f64;
     }
     Ok(counts)
 }
