@@ -150,10 +150,13 @@ def run_file(path):
                     server = start_server(command.split("#")[0].strip())
                     ran += 1
                 else:
-                    kept = [line for line in command.splitlines() if not left_out(line.strip())]
+                    kept = []
                     for line in command.splitlines():
-                        if left_out(line.strip()):
-                            print(f"--- left out: {line.strip()}\n    ({left_out(line.strip())})")
+                        why = left_out(line.strip())
+                        if why:
+                            print(f"--- left out: {line.strip()}\n    ({why})")
+                        else:
+                            kept.append(line)
                     script.append("\n".join(kept))
             if any(s.strip() for s in script):
                 run_script("\n".join(script), f"{path}, block {ran + 1}")

@@ -243,12 +243,12 @@ fn run() -> Result<(), String> {
     if args.features.contains(&Feature::NgramBits) {
         protocol::check_ngrams_compiled_in(&legit, args.seed)?;
     }
-    let ngram_weights = protocol_data.as_ref().and_then(|data| {
-        let wanted =
-            args.write_ngram_weights.is_some() || args.features.contains(&Feature::NgramLogOdds);
-        wanted
-            .then(|| ngram_model::Weights::fit_file(&data.balanced_training_rows(None), args.seed))
-    });
+    // With `--extra`, `train` is the protocol's balanced training rows, which the n-gram model
+    // is fit on.
+    let wanted =
+        args.write_ngram_weights.is_some() || args.features.contains(&Feature::NgramLogOdds);
+    let ngram_weights = (protocol_data.is_some() && wanted)
+        .then(|| ngram_model::Weights::fit_file(&train, args.seed));
     if let (Some(path), Some((text, _))) = (&args.write_ngram_weights, &ngram_weights) {
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!(

@@ -159,7 +159,9 @@ impl Weights {
         let steps: i64 = windows(label)
             .map(|w| {
                 let folded = weight(&w) + weight(&w[1..]) + weight(&w[2..]) + weight(&w[3..]);
-                (folded * STEPS_PER_UNIT).round().clamp(-127.0, 127.0) as i64
+                // Rounded and clamped to `i8` as the build stores it.
+                let steps = (folded * STEPS_PER_UNIT).round();
+                steps.clamp(f64::from(i8::MIN), f64::from(i8::MAX)) as i64
             })
             .sum();
         steps as f64 / STEPS_PER_UNIT

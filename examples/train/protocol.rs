@@ -473,27 +473,41 @@ pub fn ngram_counts_file(labels: &[&str], seed: u64) -> String {
 
 /// Fails unless the compiled-in ngram table was built from exactly these labels' counts.
 pub fn check_ngrams_compiled_in(labels: &[&str], seed: u64) -> Result<(), String> {
-    let expected = sha256::hex_digest(ngram_counts_file(labels, seed).as_bytes());
-    if expected == dga_classifier::NGRAMS_SHA256 {
-        return Ok(());
-    }
-    Err(format!(
-        "the 4-gram table compiled in (sha256 {}) is not the counts of this run's legitimate \
-         training labels (sha256 {expected}): write them with --write-ngrams model/ngrams.txt \
-         and rebuild first",
-        dga_classifier::NGRAMS_SHA256
-    ))
+    check_compiled_in(
+        "the 4-gram table",
+        &ngram_counts_file(labels, seed),
+        dga_classifier::NGRAMS_SHA256,
+        "the counts of this run's legitimate training labels",
+        "--write-ngrams model/ngrams.txt",
+    )
 }
 
 /// Fails unless the compiled-in n-gram weights are exactly `text`, this run's.
 pub fn check_ngram_weights_compiled_in(text: &str) -> Result<(), String> {
-    let expected = sha256::hex_digest(text.as_bytes());
-    if expected == dga_classifier::NGRAM_WEIGHTS_SHA256 {
+    check_compiled_in(
+        "the n-gram weights' table",
+        text,
+        dga_classifier::NGRAM_WEIGHTS_SHA256,
+        "this run's weights",
+        "--write-ngram-weights model/ngram-weights.txt",
+    )
+}
+
+/// Fails unless `compiled_sha256`, the sha256 of the input the build compiled `table` from, is
+/// `file`'s: the file this run would write with `write`, called `what` in the message.
+fn check_compiled_in(
+    table: &str,
+    file: &str,
+    compiled_sha256: &str,
+    what: &str,
+    write: &str,
+) -> Result<(), String> {
+    let expected = sha256::hex_digest(file.as_bytes());
+    if expected == compiled_sha256 {
         return Ok(());
     }
     Err(format!(
-        "the n-gram weights compiled in (sha256 {}) are not this run's (sha256 {expected}): \
-         write them with --write-ngram-weights model/ngram-weights.txt and rebuild first",
-        dga_classifier::NGRAM_WEIGHTS_SHA256
+        "{table} compiled in (sha256 {compiled_sha256}) is not from {what} (sha256 {expected}): \
+         write them with {write} and rebuild first"
     ))
 }
