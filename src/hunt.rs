@@ -258,12 +258,29 @@ impl Signals {
         f64::from(self.0[signal as usize])
     }
 
-    /// What these signals add to a client's log-odds under `model`: the log-likelihood ratio of
-    /// the name, infected against healthy.
+    /// The log-likelihood ratio of the name under `model`, infected against healthy. A name whose
+    /// ratio is positive joins its client's evidence.
     pub fn log_likelihood_ratio(&self, model: &HuntModel) -> f64 {
         model.weights.iter().fold(0.0, |sum, &(signal, weight)| {
             sum + weight * self.get(signal)
         })
+    }
+
+    /// What the name adds to its client's log-odds as evidence under `model`: its
+    /// [log-likelihood ratio](Self::log_likelihood_ratio), at most [`HuntModel::max_per_name`].
+    pub fn contribution(&self, model: &HuntModel) -> f64 {
+        self.log_likelihood_ratio(model).min(model.max_per_name)
+    }
+
+    /// The share of each weight's product the name adds: 1, or less when its ratio is cut to
+    /// [`HuntModel::max_per_name`], so that its terms still sum to its contribution.
+    fn contribution_scale(&self, model: &HuntModel) -> f64 {
+        let ratio = self.log_likelihood_ratio(model);
+        if ratio > model.max_per_name {
+            model.max_per_name / ratio
+        } else {
+            1.0
+        }
     }
 }
 
@@ -346,6 +363,11 @@ pub struct HuntModel {
     pub window_seconds: u32,
     /// Each signal's weight, in [`Signal::ALL`]'s order.
     pub weights: [(Signal, f64); SIGNAL_COUNT],
+    /// The most one name adds to its client's log-odds. The ratios assume a client's names are
+    /// independent, and a healthy client's rare DGA-like names (an advertiser's random domain
+    /// its resolver blocks) would alone carry it to the threshold; cut here, an alert takes
+    /// several names.
+    pub max_per_name: f64,
     /// Thresholds for stated false alarms per healthy client-day, strictest last.
     pub operating_points: &'static [HuntOperatingPoint],
     /// The default threshold: the operating point for [`Self::threshold_false_alarm_rate`].
@@ -558,9 +580,10 @@ impl ClientSlot {
         });
         let count = f64::from(self.evidence_len);
         for evidence in self.evidence() {
+            let scale = evidence.signals.contribution_scale(model);
             for (signal, weight) in model.weights {
                 if let Some(term) = terms.get_mut(signal.term() as usize) {
-                    term.contribution += weight * evidence.signals.get(signal);
+                    term.contribution += scale * weight * evidence.signals.get(signal);
                 }
             }
             for term in &mut terms {
@@ -605,7 +628,8 @@ fn sum_of(terms: &[ClientTerm; TERM_COUNT]) -> f64 {
 /// Evidence is the client's failed look-ups (`NXDOMAIN`) of names it had not asked for in its
 /// last 32 failures. Each has [`Signals`]; a name whose log-likelihood ratio under the model is
 /// positive joins the client's evidence (at most [`EVIDENCE_NAMES`], the newest, within the
-/// window), and the client's log-odds is their sum, in [`TermKind`]s. A client is alerted when
+/// window), and the client's log-odds is the sum of their [contributions](Signals::contribution)
+/// (each ratio, at most [`HuntModel::max_per_name`]), in [`TermKind`]s. A client is alerted when
 /// its log-odds reaches the threshold, and again only after it has fallen below it.
 ///
 /// ```
@@ -1041,7 +1065,7 @@ impl<'h> ClientReport<'h> {
                 time: evidence.time,
                 name: core::str::from_utf8(bytes).unwrap_or_default(),
                 cut: evidence.cut,
-                contribution: evidence.signals.log_likelihood_ratio(model),
+                contribution: evidence.signals.contribution(model),
                 signals: evidence.signals,
             }
         })

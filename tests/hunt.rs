@@ -76,9 +76,18 @@ fn a_burst_of_random_failures_alerts_and_says_why() {
         assert!(name.contribution > 0.0);
         assert_eq!(
             name.contribution,
-            name.signals.log_likelihood_ratio(&HUNT_MODEL)
+            name.signals
+                .log_likelihood_ratio(&HUNT_MODEL)
+                .min(HUNT_MODEL.max_per_name)
         );
     }
+    // Random names say more than one name may add: each is cut, and the terms still sum to the
+    // cut contributions.
+    assert!(evidence
+        .iter()
+        .any(|n| n.signals.log_likelihood_ratio(&HUNT_MODEL) > n.contribution));
+    let contributions = evidence.iter().fold(0.0, |sum, n| sum + n.contribution);
+    assert!((report.log_odds() - contributions).abs() < 1e-9);
     assert_eq!(terms[0].value, evidence.len() as f64);
     assert_eq!(hunter.stats().alerts, 1);
 }

@@ -2,7 +2,7 @@
 //!
 //! The file is the small TOML subset of `model_file.rs`: `name`, `name_model` (the name model
 //! its `name_log_odds` weight was trained with), `window_seconds`, `threshold_false_alarm_rate`,
-//! `[weights]` with one weight per signal, and `[operating_points]` with one
+//! `max_per_name`, `[weights]` with one weight per signal, and `[operating_points]` with one
 //! `per_client_day_<rate> = <log-odds threshold>` per rate.
 
 use super::model_file::{number, probability, Values};
@@ -28,6 +28,7 @@ pub struct HuntFile {
     name: String,
     pub name_model: String,
     window_seconds: u32,
+    max_per_name: f64,
     weights: Vec<f64>,
     /// `(false alarms per client-day, log-odds threshold)`, in file order.
     operating_points: Vec<(f64, f64)>,
@@ -42,6 +43,7 @@ impl HuntFile {
             name: super::UNTRAINED.to_owned(),
             name_model: name_model.to_owned(),
             window_seconds: 86_400,
+            max_per_name: f64::INFINITY,
             weights: vec![0.0; SIGNALS.len()],
             operating_points: Vec::new(),
             threshold_false_alarm_rate: 0.0,
@@ -56,6 +58,12 @@ impl HuntFile {
         if !(1.0..=f64::from(u32::MAX)).contains(&window) || window.fract() != 0.0 {
             return Err(format!(
                 "`window_seconds` = {window} is not a whole number of seconds"
+            ));
+        }
+        let max_per_name = values.required_number("max_per_name")?;
+        if max_per_name.is_nan() || max_per_name <= 0.0 {
+            return Err(format!(
+                "`max_per_name` = {max_per_name} is not above 0: no name could be evidence"
             ));
         }
         let threshold_false_alarm_rate = probability(
@@ -87,6 +95,7 @@ impl HuntFile {
             name,
             name_model,
             window_seconds: window as u32,
+            max_per_name,
             weights,
             operating_points,
             threshold_false_alarm_rate,
@@ -112,6 +121,13 @@ impl HuntFile {
             .iter()
             .find(|&&(rate, _)| rate == self.threshold_false_alarm_rate)
             .map_or(f64::INFINITY, |&(_, threshold)| threshold);
+        let literal = |value: f64| {
+            if value.is_finite() {
+                format!("{value:?}")
+            } else {
+                "f64::INFINITY".to_owned()
+            }
+        };
         let known: Vec<String> = SIGNALS
             .iter()
             .map(|(name, variant)| format!("(\"{name}\", crate::Signal::{variant})"))
@@ -127,6 +143,7 @@ impl HuntFile {
                  name_model: \"{name_model}\",\n    \
                  window_seconds: {window},\n    \
                  weights: [{weights}],\n    \
+                 max_per_name: {max_per_name},\n    \
                  operating_points: &[{points}],\n    \
                  threshold: {threshold},\n    \
                  threshold_false_alarm_rate: {rate:?},\n\
@@ -138,11 +155,8 @@ impl HuntFile {
             window = self.window_seconds,
             weights = weights.join(", "),
             points = points.join(", "),
-            threshold = if threshold.is_finite() {
-                format!("{threshold:?}")
-            } else {
-                "f64::INFINITY".to_owned()
-            },
+            max_per_name = literal(self.max_per_name),
+            threshold = literal(threshold),
             rate = self.threshold_false_alarm_rate,
         )
         .expect("writing to a String cannot fail");

@@ -34,6 +34,10 @@ const TRAINING_RUNS: u64 = 1;
 const CALIBRATION_RUNS: u64 = 3;
 const EVALUATION_RUNS: u64 = 2;
 const LAMBDA: f64 = 1e-4;
+/// The most one name may add to a client's log-odds, tried in this order on the calibration
+/// days (32 cuts no name: none comes near); the first that alerts the most infected clients
+/// soonest is kept.
+const MAX_PER_NAME_CHOICES: [f64; 7] = [32.0, 12.0, 10.0, 8.0, 6.0, 5.0, 4.0];
 
 /// What `--hunt` is given.
 pub struct HuntArgs<'a> {
@@ -216,12 +220,18 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
         .collect();
 
     let (model, fit_steps) = train(&rows, None, args.name);
-    let model = with_thresholds(model, &calibration);
+    let (model, choices) = with_max_per_name(model, &calibration);
     let full = evaluate(&evaluation, model);
     let mut lofo = Vec::new();
     for family in 0..family_names.len() {
         let (held_out, _) = train(&rows, Some(family), args.name);
-        let held_out = with_thresholds(held_out, &calibration);
+        let held_out = with_thresholds(
+            HuntModel {
+                max_per_name: model.max_per_name,
+                ..held_out
+            },
+            &calibration,
+        );
         lofo.push(evaluate(&evaluation, held_out).families[family].clone());
     }
 
@@ -230,6 +240,22 @@ pub fn run(args: &HuntArgs) -> Result<(), String> {
     );
     for (signal, weight) in model.weights {
         println!("  {:<14} {weight:>22.15}", signal.name());
+    }
+    println!("most one name adds (calibration days' infected clients at each choice's default threshold):");
+    for choice in &choices {
+        println!(
+            "  {:>5}: threshold {:>6.2}, {} of {} alerted, {} DGA look-ups before the alerts{}",
+            choice.max_per_name,
+            choice.threshold,
+            choice.alerted,
+            choice.infected,
+            choice.lookups,
+            if choice.max_per_name == model.max_per_name {
+                "  <- kept"
+            } else {
+                ""
+            }
+        );
     }
     let calibration_days: usize = calibration
         .iter()
@@ -396,11 +422,67 @@ fn train(
         name_model: MODEL.name,
         window_seconds: WINDOW_SECONDS,
         weights,
+        max_per_name: f64::INFINITY,
         operating_points: &[],
         threshold: f64::INFINITY,
         threshold_false_alarm_rate: FALSE_ALARM_RATES[FALSE_ALARM_RATES.len() - 1],
     };
     (model, steps)
+}
+
+/// How a choice of [`HuntModel::max_per_name`] fared on the calibration days.
+struct MaxPerNameChoice {
+    max_per_name: f64,
+    threshold: f64,
+    infected: usize,
+    alerted: usize,
+    /// DGA look-ups before the alert, summed over the infected clients; a client never alerted
+    /// counts all of its own.
+    lookups: usize,
+}
+
+/// `model` with the [`MAX_PER_NAME_CHOICES`] that alerts the most of the calibration days'
+/// infected clients, and of those the soonest, at thresholds set on the same days' healthy
+/// client-days; and how each choice fared.
+fn with_max_per_name(
+    model: HuntModel,
+    calibration: &[Replay],
+) -> (HuntModel, Vec<MaxPerNameChoice>) {
+    let mut best: Option<(HuntModel, (usize, usize))> = None;
+    let mut choices = Vec::new();
+    for max_per_name in MAX_PER_NAME_CHOICES {
+        let candidate = with_thresholds(
+            HuntModel {
+                max_per_name,
+                ..model
+            },
+            calibration,
+        );
+        let mut choice = MaxPerNameChoice {
+            max_per_name,
+            threshold: candidate.threshold,
+            infected: 0,
+            alerted: 0,
+            lookups: 0,
+        };
+        for replay in calibration {
+            let outcomes = replay.run(candidate, candidate.threshold);
+            for ((_, kind), outcome) in replay.day.clients.iter().zip(outcomes) {
+                if matches!(kind, ClientKind::Noisy(_) | ClientKind::Quiet(_)) {
+                    choice.infected += 1;
+                    choice.alerted += usize::from(outcome.alerted_after.is_some());
+                    choice.lookups += outcome.alerted_after.unwrap_or(outcome.dga_lookups);
+                }
+            }
+        }
+        let rank = (choice.infected - choice.alerted, choice.lookups);
+        if best.as_ref().is_none_or(|(_, best)| rank < *best) {
+            best = Some((candidate, rank));
+        }
+        choices.push(choice);
+    }
+    let model = best.map_or(model, |(model, _)| model);
+    (model, choices)
 }
 
 /// `model` with its operating points set on the calibration days' healthy client-days.
@@ -730,9 +812,11 @@ fn model_file(model: &HuntModel, command: &str) -> String {
         "# Written by `{command}`:\n\
          # ridge logistic regression (lambda = {LAMBDA:e}) on the never-seen failed names of {training} simulated days,\n\
          # thresholds on the healthy client-days of {calibration} more (examples/train/hunt.rs).\n\
-         name = \"{}\"\nname_model = \"{}\"\nwindow_seconds = {}\nthreshold_false_alarm_rate = {}\n\n\
+         name = \"{}\"\nname_model = \"{}\"\nwindow_seconds = {}\nthreshold_false_alarm_rate = {}\n\
+         # The most one name adds, chosen on the calibration days among {MAX_PER_NAME_CHOICES:?}.\n\
+         max_per_name = {:?}\n\n\
          # Each never-seen failed name adds the sum of these times its signals to its client's log-odds.\n[weights]\n",
-        model.name, model.name_model, model.window_seconds, model.threshold_false_alarm_rate,
+        model.name, model.name_model, model.window_seconds, model.threshold_false_alarm_rate, model.max_per_name,
         training = TRAINING_RUNS as usize * RUN_DAYS,
         calibration = CALIBRATION_RUNS as usize * RUN_DAYS,
     );

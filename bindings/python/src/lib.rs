@@ -587,14 +587,15 @@ fn columns_to_numpy<'py>(
     Ok(out)
 }
 
-/// The per-client detector's model: `name`, `window_seconds`, `threshold`,
-/// `threshold_false_alarm_rate`, `operating_points` (threshold by false alarms per client-day)
-/// and `weights` (by signal).
+/// The per-client detector's model: `name`, `window_seconds`, `max_per_name` (the most one name
+/// adds to a client's log-odds), `threshold`, `threshold_false_alarm_rate`, `operating_points`
+/// (threshold by false alarms per client-day) and `weights` (by signal).
 #[pyfunction]
 fn hunt_model(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("name", HUNT_MODEL.name)?;
     out.set_item("window_seconds", HUNT_MODEL.window_seconds)?;
+    out.set_item("max_per_name", HUNT_MODEL.max_per_name)?;
     out.set_item("threshold", HUNT_MODEL.threshold)?;
     out.set_item(
         "threshold_false_alarm_rate",

@@ -72,6 +72,7 @@ def test_the_same_alerts_as_the_program(log, program, tmp_path):
     for alert in result.alerts:
         assert alert["log_odds"] == sum((t["contribution"] for t in alert["terms"]), 0.0)
         assert alert["model"] == dga_classifier.HUNT_MODEL.name
+        assert all(0 < n["contribution"] <= dga_classifier.HUNT_MODEL.max_per_name for n in alert["names"])
     by_client = {c["client"]: c for c in result.clients}
     assert len(by_client) == 79
     assert by_client["10.47.99.1"]["alerts"] == 1

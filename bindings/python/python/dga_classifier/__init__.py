@@ -161,6 +161,8 @@ class HuntModel:
     """Its name (``hunt-2026``)."""
     window_seconds: int
     """How long a failed look-up counts as evidence, by default."""
+    max_per_name: float
+    """The most one name adds to its client's log-odds."""
     threshold: float
     """The default alert threshold on a client's log-odds."""
     threshold_false_alarm_rate: float
