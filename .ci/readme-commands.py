@@ -8,9 +8,16 @@ first comment (`/* my_sensor.c: ...`) for the `sh` block after it. A command tha
 server is run in the background until it listens; the `curl` block after it runs against it,
 and it must then stop cleanly on SIGINT. Left out, each with its reason printed: `cargo test`
 (the step before runs it), the conformance tests (their own step runs the same command) and
-`sam deploy` (it needs an AWS account) and a block that submits to a Spark cluster. Files the
-commands write in the root are removed at the end; what they write under `model/` and `words/`
-is left for `git diff` to hold to the committed files.
+`sam deploy` (it needs an AWS account) and a block that submits to a Spark cluster.
+
+Then the commands given inline in the prose (`cargo ...`, `bash ...`, `python3 ...`,
+`target/release/...`, after any `VAR=value`): each runs as written, but for a measurement, which
+takes minutes and whose figures the docs record, that is checked to be runnable without being
+run (a criterion filter must name benchmarks, a script must parse, an example must build), a
+command that already ran, and those of `INLINE_NOT_RUN`, each with its reason.
+
+Files the commands write in the root are removed at the end; what they write under `model/` and
+`words/` is left for `git diff` to hold to the committed files.
 
     python3 .ci/readme-commands.py README.md docs/models.md ...
 """
@@ -31,6 +38,16 @@ LEFT_OUT = [
 # A block with one of these is left out whole: its commands only make sense together.
 BLOCKS_LEFT_OUT = [
     (re.compile(r"spark-submit"), "it submits to a Spark cluster, reading and writing S3"),
+]
+INLINE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
+INLINE_COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:cargo|bash|python3|pytest|pip|target/release/)\b")
+INLINE_NOT_RUN = [
+    (re.compile(r"^bash \.ci/run$"), "this is CI itself"),
+    (re.compile(r"^cargo test$"), "the README's test command: its own step runs it"),
+    (re.compile(r"^cargo doc --open$"), "CI's docs step builds the docs; --open needs a browser"),
+    (re.compile(r"^cargo package$"), "CI's package step runs it"),
+    (re.compile(r"^pytest -s -k million$"), "CI's pytest step runs that test"),
+    (re.compile(r"^pip install dgaintel"), "it installs TensorFlow, for a peer's measurement"),
 ]
 WRITTEN = ["scores.csv", "scores.jsonl", "clients.csv", "dns.csv", "scored.parquet",
            "my_sensor.c", "my_sensor", "my-model.toml"]
@@ -102,6 +119,8 @@ def main():
     files = sys.argv[1:] or [os.path.join(ROOT, "README.md")]
     for path in files:
         run_file(path)
+    for path in files:
+        run_inline(path)
     for name in WRITTEN:
         path = os.path.join(ROOT, name)
         if os.path.isdir(path):
@@ -148,6 +167,7 @@ def run_file(path):
                     if server is not None:
                         stop_server(server)
                     server = start_server(command.split("#")[0].strip())
+                    RAN.add(" ".join(command.split("#")[0].split()))
                     ran += 1
                 else:
                     kept = []
@@ -160,11 +180,70 @@ def run_file(path):
                     script.append("\n".join(kept))
             if any(s.strip() for s in script):
                 run_script("\n".join(script), f"{path}, block {ran + 1}")
+                RAN.update(" ".join(line.split("#")[0].split()) for line in logical_lines(body)
+                           if not left_out(line.strip()))
                 ran += 1
     if server is not None:
         stop_server(server)
     print(f"readme-commands: {ran} blocks of {path} ran as written")
 
+
+def inline_commands(text):
+    """The commands quoted inline in the prose of `text`, outside its fenced blocks."""
+    prose = re.sub(r"^```\w*\n.*?^```", "", text, flags=re.S | re.M)
+    spans = (" ".join(span.split()) for span in INLINE.findall(prose))
+    return [span for span in spans if INLINE_COMMAND.match(span) and " " in span]
+
+
+def check_measurement(command):
+    """For a measurement: the command that shows it can run, or None when it is no
+    measurement."""
+    bench = re.match(r"^cargo bench --bench (\S+)(?: -- (\S+))?$", command)
+    if bench:
+        return "cargo bench -q --bench {} -- --list {} | grep ': benchmark$' > /dev/null".format(
+            bench.group(1), bench.group(2) or "")
+    script = re.match(r"^bash (benches/\S+\.sh)\b", command)
+    if script:
+        return f"bash -n {script.group(1)}"
+    script = re.match(r"^python3 (benches/\S+\.py)$", command)
+    if script:
+        return f"python3 -m py_compile {script.group(1)}"
+    example = re.match(r"^cargo run --release -p (\S+) --example (\S+)", command)
+    if example:
+        return f"cargo build -q --release -p {example.group(1)} --example {example.group(2)}"
+    return None
+
+
+def run_inline(path):
+    with open(path, encoding="utf-8") as f:
+        commands = inline_commands(f.read())
+    print(f"=== {path}, inline", flush=True)
+    counts = {"ran": 0, "checked": 0, "not run": 0}
+    for command in commands:
+        why = next((why for pattern, why in INLINE_NOT_RUN if pattern.search(command)), None)
+        check = check_measurement(command)
+        if command in RAN:
+            print(f"--- ran already: {command}")
+        elif why:
+            print(f"--- not run: {command}\n    ({why})")
+            counts["not run"] += 1
+        elif check:
+            print(f"--- a measurement, checked, not run: {command}")
+            run_script(check, f"{path}: can {command!r} run")
+            counts["checked"] += 1
+        elif re.search(r"\bcargo run .*--bin dga-serve$", command):
+            stop_server(start_server(command))
+            RAN.add(command)
+            counts["ran"] += 1
+        else:
+            run_script(command, f"{path}, inline")
+            RAN.add(command)
+            counts["ran"] += 1
+    print(f"readme-commands: inline in {path}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+# The commands run so far, one line each, so that one quoted again in the prose runs once.
+RAN = set()
 
 VENV = os.path.join(ROOT, "target", "python", "bin")
 PYTHON = os.path.join(VENV, "python")
