@@ -46,7 +46,7 @@ fn legit_validation_labels() -> Vec<String> {
 /// The protocol's labels, as the trainer gathers them with `--extra` on both folders.
 fn protocol_data(train: Vec<trainer::Row>, valid: &[trainer::Row]) -> protocol::Data {
     let extra = [shared_data(""), shared_data("extra-2026")];
-    protocol::Data::load(train, valid, &extra, &[], SEED).unwrap()
+    protocol::Data::load(train, valid, &extra, &[], &[], SEED).unwrap()
 }
 
 #[test]
@@ -113,4 +113,45 @@ fn each_operating_point_flags_at_most_its_rate() {
             Some(MODEL.threshold)
         );
     }
+}
+
+#[test]
+fn a_resolver_list_sets_the_points_only_when_asked_and_is_never_trained_on() {
+    let rows = trainer::read_rows(&shared_data("legit-dga_domains.csv")).unwrap();
+    let (train, valid) = trainer::split_by_domain(rows, SEED);
+    let curated = protocol_data(train.clone(), &valid);
+    let extra = [shared_data(""), shared_data("extra-2026")];
+    let resolver = [shared_data("extra-2026-12")];
+    let set_on = protocol::Data::load(train, &valid, &extra, &resolver, &resolver, SEED).unwrap();
+    assert_eq!(
+        curated.legit_training_labels(),
+        set_on.legit_training_labels(),
+        "the resolver list is never trained on"
+    );
+    let list = set_on
+        .legit_lists()
+        .iter()
+        .find(|l| l.name == "umbrella-2026-07-even.txt")
+        .unwrap();
+    assert!(list.sets_thresholds);
+    let pool: std::collections::HashSet<&str> = set_on
+        .legit_validation_rows()
+        .iter()
+        .map(|r| r.domain.as_str())
+        .collect();
+    let labels: std::collections::HashSet<&str> =
+        list.labels.iter().map(|r| r.domain.as_str()).collect();
+    assert_eq!(pool, labels, "the points are set on its labels alone");
+    let trained: std::collections::HashSet<&str> =
+        curated.legit_training_labels().into_iter().collect();
+    assert!(labels.iter().all(|l| !trained.contains(l)));
+    // Each label stands for the host names that reduce to it: more names than labels.
+    assert_eq!(list.names.len(), list.labels.len());
+    assert!(list.names.iter().all(|&n| n >= 1));
+    assert!(list.names.iter().sum::<usize>() > 2 * list.labels.len());
+    // Without being asked, the curated lists set them and the resolver list is only reported.
+    assert!(curated
+        .legit_lists()
+        .iter()
+        .all(|l| l.sets_thresholds != protocol::RESOLVER_LISTS.contains(&l.name.as_str())));
 }

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cargo run --release --example train -- [--data FILE | --train FILE --valid FILE]
-//!     [--extra DIR]... [--families DIR]... [--features NAME,...] [--write-ngrams FILE]
+//!     [--extra DIR]... [--families DIR]... [--threshold-lists DIR]... [--features NAME,...]
+//!     [--write-ngrams FILE]
 //!     [--write-ngram-weights FILE] [--write-protocol FILE] [--out FILE] [--name NAME] [--seed N]
 //!     [--hunt [--write-dns-day FILE]]
 //! ```
@@ -21,8 +22,17 @@
 //! generalisation protocol (see `protocol.rs`): leave-one-family-out recall at 1 % false
 //! positives and validation on `--data`, for these features and the original four side by side.
 //!
-//! `--families DIR` (repeatable, with `--extra`) adds only `DIR/more-dga/<family>.txt`: more
-//! families, the legitimate labels (and so the 4-gram counts) unchanged.
+//! `--families DIR` (repeatable, with `--extra`) adds only `DIR/more-dga/<family>.txt` to
+//! training: more families, the legitimate labels (and so the 4-gram counts) unchanged;
+//! `DIR/more-legit/*.txt` are only reported.
+//!
+//! `--threshold-lists DIR` (repeatable, with `--extra`) sets the operating points on the labels
+//! of `DIR/more-legit/*.txt` (never trained on) instead of the curated lists' validation labels:
+//! your resolver's names, so that a stated rate is what your traffic gets.
+//!
+//! With `--extra`, the trainer reports the share of each legitimate list flagged at each point,
+//! by label and by host name, with the points as set and, for a list that set them, set without
+//! it: what a list never seen gets.
 //!
 //! `--write-ngrams FILE` writes the 4-gram counts of the legitimate training labels (the
 //! source of `Features::ngram_bits`) and stops; rebuild with them before training a model that
@@ -34,7 +44,7 @@
 //! `model/ngram-weights.txt`) before training a model that uses `ngram_log_odds`.
 //!
 //! `--write-protocol FILE` (with `--extra`) writes the protocol's labels, `set\tlabel`: the
-//! curated legitimate validation labels (`legit`) and every family's, for scoring a model
+//! legitimate validation labels that set the thresholds (`legit`) and every family's, for scoring a model
 //! trained elsewhere on the same terms (`bindings/python/examples/peer_protocol.py`), and stops.
 //!
 //! `--hunt` trains the per-client detector's model instead (`model/hunt.toml`, with the
@@ -65,6 +75,7 @@ struct Args {
     split: Option<(PathBuf, PathBuf)>,
     extra: Vec<PathBuf>,
     families: Vec<PathBuf>,
+    threshold_lists: Vec<PathBuf>,
     features: Vec<Feature>,
     write_ngrams: Option<PathBuf>,
     write_ngram_weights: Option<PathBuf>,
@@ -82,6 +93,7 @@ fn parse_args() -> Result<Args, String> {
         split: None,
         extra: Vec::new(),
         families: Vec::new(),
+        threshold_lists: Vec::new(),
         features: MODEL.coefficients.iter().map(|&(f, _)| f).collect(),
         write_ngrams: None,
         write_ngram_weights: None,
@@ -102,6 +114,7 @@ fn parse_args() -> Result<Args, String> {
             "--valid" => valid = Some(PathBuf::from(value()?)),
             "--extra" => args.extra.push(value()?.into()),
             "--families" => args.families.push(value()?.into()),
+            "--threshold-lists" => args.threshold_lists.push(value()?.into()),
             "--features" => args.features = parse_features(&value()?)?,
             "--write-ngrams" => args.write_ngrams = Some(value()?.into()),
             "--write-ngram-weights" => args.write_ngram_weights = Some(value()?.into()),
@@ -129,6 +142,7 @@ fn parse_args() -> Result<Args, String> {
         ("--write-protocol", args.write_protocol.is_some()),
         ("--write-ngram-weights", args.write_ngram_weights.is_some()),
         ("--families", !args.families.is_empty()),
+        ("--threshold-lists", !args.threshold_lists.is_empty()),
         (
             "ngram_log_odds",
             args.features.contains(&Feature::NgramLogOdds),
@@ -214,7 +228,14 @@ fn run() -> Result<(), String> {
     let (train, protocol_data) = if args.extra.is_empty() {
         (train, None)
     } else {
-        let data = protocol::Data::load(train, &valid, &args.extra, &args.families, args.seed)?;
+        let data = protocol::Data::load(
+            train,
+            &valid,
+            &args.extra,
+            &args.families,
+            &args.threshold_lists,
+            args.seed,
+        )?;
         (data.balanced_training_rows(None), Some(data))
     };
     // The source of the 4-gram table: legitimate labels on the training side only.
@@ -285,42 +306,22 @@ fn run() -> Result<(), String> {
     // less DGA than any training set, so a threshold of max F1 on one flags too much of it.
     let default_point = protocol_data.as_ref().and(operating_points.last().copied());
     println!(
-        "operating points on {} legitimate validation labels (share of each list flagged):",
+        "operating points on {} legitimate validation labels:",
         legit_valid.len()
     );
-    // Each legitimate list's probabilities, computed once for every operating point.
-    let lists: Vec<(&str, Vec<f64>)> = protocol_data
-        .as_ref()
-        .map_or(&[][..], |d| d.legit_lists())
-        .iter()
-        .map(|(name, rows)| {
-            (
-                name.as_str(),
-                rows.iter().map(|r| fit.probability(r)).collect(),
-            )
-        })
-        .collect();
     for &(rate, threshold) in &operating_points {
-        let shares: Vec<String> = lists
-            .iter()
-            .map(|(name, probabilities)| {
-                let flagged = probabilities.iter().filter(|&&p| p >= threshold).count();
-                format!(
-                    "{name} {:.2} %",
-                    100.0 * flagged as f64 / probabilities.len().max(1) as f64
-                )
-            })
-            .collect();
         let default = if default_point == Some((rate, threshold)) {
             " (default)"
         } else {
             ""
         };
         println!(
-            "  {} % false positives: P >= {threshold:?}{default}; {}",
-            100.0 * rate,
-            shares.join(", ")
+            "  {} % false positives: P >= {threshold:?}{default}",
+            100.0 * rate
         );
+    }
+    if let Some(data) = &protocol_data {
+        print_flagged_shares(&fit, data, &operating_points);
     }
     let file = ModelFileContents {
         fit: &fit,
@@ -398,6 +399,60 @@ fn print_confusion(eval: &Evaluation) {
         eval.auc,
         100.0 * eval.confusion.error_rate()
     );
+}
+
+/// The share of each legitimate list flagged at each operating point, by label and by host
+/// name: at the points (a list that set them flags about its rate, in sample), and at points set
+/// without the list, what a list never seen gets.
+fn print_flagged_shares(fit: &Fit, data: &protocol::Data, points: &[(f64, f64)]) {
+    println!(
+        "share of each legitimate list's labels not trained on flagged, by label | by host name: \
+         at the points, then at points set without the list (left out)"
+    );
+    for list in data.legit_lists() {
+        let probabilities: Vec<f64> = list.labels.iter().map(|r| fit.probability(r)).collect();
+        // A list that set the points alone has no points without it.
+        let others = data.legit_validation_rows_without(list);
+        let left_out_points = match (list.sets_thresholds, others.is_empty()) {
+            (true, false) => Some(operating_points(fit, &others)),
+            (true, true) => None,
+            (false, _) => Some(points.to_vec()),
+        };
+        let hosts: usize = list.names.iter().sum();
+        let share = |threshold: f64| {
+            let flagged = probabilities
+                .iter()
+                .zip(&list.names)
+                .filter(|(&p, _)| p >= threshold);
+            let (labels, names) = flagged.fold((0, 0), |(l, n), (_, &k)| (l + 1, n + k));
+            format!(
+                "{:.2} % | {:.2} %",
+                100.0 * labels as f64 / probabilities.len().max(1) as f64,
+                100.0 * names as f64 / hosts.max(1) as f64
+            )
+        };
+        let cells: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(rate, all))| {
+                let without = left_out_points
+                    .as_ref()
+                    .map_or(String::from("-"), |p| share(p[i].1));
+                format!("at {} %: {}, left out {without}", 100.0 * rate, share(all))
+            })
+            .collect();
+        println!(
+            "  {} ({} labels, {hosts} names{}): {}",
+            list.name,
+            list.labels.len(),
+            if list.sets_thresholds {
+                ""
+            } else {
+                ", never sets them"
+            },
+            cells.join("; ")
+        );
+    }
 }
 
 /// `(rate, threshold)` for each of the protocol's false-positive rates: the least probability at

@@ -4,10 +4,12 @@
 //!   and `more-dga/cryptolocker.txt` are one family), `more-legit/*.txt`; host names are scored
 //!   by their registrable label, each distinct label once per family.
 //! - Legitimate labels are split 80/20 by the seeded label hash (the split `--data` uses).
+//! - Thresholds are set on the validation labels of the curated lists (DDS legit and each
+//!   `more-legit` list but [`RESOLVER_LISTS`]), each label once; with `--threshold-lists`, on
+//!   the labels of those lists instead (never trained on), for points that hold on such traffic.
 //! - Leave-one-family-out: for each family, fit on the legitimate training labels and the other
 //!   families (each family weighted to an equal share of the DGA weight), set the threshold at
-//!   1 % false positives on the legitimate validation labels, and count the held-out family's
-//!   labels above it. The headline is the mean over families (macro recall).
+//!   1 % false positives on those labels, and count the held-out family's labels above it. The headline is the mean over families (macro recall).
 //! - Ceiling: the same, but fit on the legitimate training labels and 80 % of the family itself
 //!   (split by the label hash), and counted on its other 20 %. No generalisation is asked, so
 //!   this bounds what the features can do for a family: a family low here is not separable from
@@ -38,27 +40,67 @@ pub const RESOLVER_LISTS: [&str; 1] = ["opendns-top-2014.txt"];
 /// Every labelled label of the protocol.
 pub struct Data {
     legit_train: Vec<Row>,
-    /// Validation labels of the curated legitimate lists: where thresholds are set.
+    /// Where thresholds are set, each label once: the curated lists' validation labels, or the
+    /// labels of the `threshold_dirs` lists.
     legit_valid: Vec<Row>,
     /// DGA labels with whether they may be trained on (DDS validation rows may not).
     dga: Vec<(Row, bool)>,
     /// DDS training rows alone, for the original model as the library trains it.
     dds_train: Vec<Row>,
-    /// Each `more-legit` list's labels on the validation side, by file name: what share of
-    /// each list an operating point flags.
-    legit_lists: Vec<(String, Vec<Row>)>,
+    /// Each legitimate list's labels that are not trained on, DDS's first: what share of each
+    /// an operating point flags.
+    legit_lists: Vec<LegitList>,
     /// The split's seed.
     seed: u64,
 }
 
+/// A legitimate list's labels that are not trained on: those on the validation side of the
+/// split, or all but the training labels for a list that is never trained on.
+pub struct LegitList {
+    /// Its file name, or `DDS legit`.
+    pub name: String,
+    /// Its distinct labels.
+    pub labels: Vec<Row>,
+    /// How many of its host names each label stands for: a list of host names counts a label
+    /// once per name (`mail.google.com`, `www.google.com`).
+    pub names: Vec<usize>,
+    /// Whether its labels are among those that set the thresholds.
+    pub sets_thresholds: bool,
+}
+
+impl LegitList {
+    /// The distinct labels of `rows` that `counted` keeps, with how many host names each is.
+    fn of(name: String, rows: &[Row], counted: impl Fn(&Row) -> bool) -> LegitList {
+        let mut index: std::collections::HashMap<&str, usize> = Default::default();
+        let (mut labels, mut names) = (Vec::new(), Vec::new());
+        for row in rows.iter().filter(|&r| counted(r)) {
+            let at = *index.entry(row.domain.as_str()).or_insert_with(|| {
+                labels.push(row.clone());
+                names.push(0);
+                labels.len() - 1
+            });
+            names[at] += 1;
+        }
+        LegitList {
+            name,
+            labels,
+            names,
+            sets_thresholds: false,
+        }
+    }
+}
+
 impl Data {
-    /// Gathers DDS's split rows, the host lists under each of `dirs` and the families under each
-    /// of `family_dirs`.
+    /// Gathers DDS's split rows, the host lists under each of `dirs`, the families under each of
+    /// `family_dirs` (whose legitimate lists are only reported) and the legitimate lists under
+    /// each of `threshold_dirs`, which set the thresholds instead of the curated lists. Lists of
+    /// those two are never trained on.
     pub fn load(
         dds_train: Vec<Row>,
         dds_valid: &[Row],
         dirs: &[std::path::PathBuf],
         family_dirs: &[std::path::PathBuf],
+        threshold_dirs: &[std::path::PathBuf],
         seed: u64,
     ) -> Result<Data, String> {
         let mut seen = HashSet::new();
@@ -81,15 +123,22 @@ impl Data {
             keep(row, false);
         }
         let mut rejected = 0;
-        let mut legit_lists = Vec::new();
+        let dds_legit: Vec<Row> = dds_valid.iter().filter(|r| !r.malicious).cloned().collect();
+        let on_validation_side = |r: &Row| !in_training_split(&r.domain, seed);
+        let mut legit_lists = vec![LegitList::of(
+            "DDS legit".into(),
+            &dds_legit,
+            on_validation_side,
+        )];
         // Labels only a resolver list has: a curated list naming one vouches for it.
         let mut resolver_only = HashSet::new();
-        let mut curated: HashSet<String> = dds_train
-            .iter()
-            .chain(dds_valid)
-            .filter(|r| !r.malicious)
-            .map(|r| r.domain.clone())
-            .collect();
+        let mut curated: HashSet<String> = dds_legit.iter().map(|r| r.domain.clone()).collect();
+        curated.extend(
+            dds_train
+                .iter()
+                .filter(|r| !r.malicious)
+                .map(|r| r.domain.clone()),
+        );
         let lists = [("more-dga", true), ("more-legit", false)];
         let families_only = family_dirs.iter().map(|d| (d, ("more-dga", true)));
         let all_lists = dirs.iter().flat_map(|d| lists.map(|l| (d, l)));
@@ -106,14 +155,6 @@ impl Data {
                 let (rows, bad) = read_hosts(&path, &family, malicious)?;
                 rejected += bad;
                 if !malicious {
-                    let mut in_list = HashSet::new();
-                    let validation = rows
-                        .iter()
-                        .filter(|r| {
-                            !in_training_split(&r.domain, seed) && in_list.insert(&r.domain)
-                        })
-                        .cloned()
-                        .collect();
                     let name = path.file_name().unwrap_or_default().to_string_lossy();
                     let domains = rows.iter().map(|r| r.domain.clone());
                     if RESOLVER_LISTS.contains(&name.as_ref()) {
@@ -121,21 +162,60 @@ impl Data {
                     } else {
                         curated.extend(domains);
                     }
-                    legit_lists.push((name.into_owned(), validation));
+                    legit_lists.push(LegitList::of(name.into_owned(), &rows, on_validation_side));
                 }
                 for row in &rows {
                     keep(row, true);
                 }
             }
         }
-        println!("{rejected} host names not scored (internationalised, special-use) or not names were left out");
         let (legit_train, legit_valid): (Vec<Row>, Vec<Row>) = legit
             .into_iter()
             .partition(|row| in_training_split(&row.domain, seed));
-        let legit_valid = legit_valid
+        let mut legit_valid: Vec<Row> = legit_valid
             .into_iter()
             .filter(|row| curated.contains(&row.domain) || !resolver_only.contains(&row.domain))
             .collect();
+        for list in &mut legit_lists {
+            list.sets_thresholds =
+                threshold_dirs.is_empty() && !RESOLVER_LISTS.contains(&list.name.as_str());
+        }
+        // The legitimate lists of `threshold_dirs`, and of `family_dirs` to report: never trained
+        // on, so every label of theirs the training labels do not hold counts.
+        let trained: HashSet<&str> = legit_train.iter().map(|r| r.domain.as_str()).collect();
+        let untrained_dirs = threshold_dirs.iter().map(|d| (d, true)).chain(
+            family_dirs
+                .iter()
+                .filter(|d| !threshold_dirs.contains(d))
+                .map(|d| (d, false)),
+        );
+        let mut pool = Vec::new();
+        for (dir, sets_thresholds) in untrained_dirs {
+            let Ok(paths) = text_files(&dir.join("more-legit")) else {
+                continue;
+            };
+            for path in paths {
+                let (rows, bad) = read_hosts(&path, "legit", false)?;
+                rejected += bad;
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let mut list = LegitList::of(name.into_owned(), &rows, |r| {
+                    !trained.contains(r.domain.as_str())
+                });
+                list.sets_thresholds = sets_thresholds;
+                if sets_thresholds {
+                    pool.extend(list.labels.iter().cloned());
+                }
+                legit_lists.push(list);
+            }
+        }
+        if !threshold_dirs.is_empty() {
+            let mut seen = HashSet::new();
+            legit_valid = pool
+                .into_iter()
+                .filter(|r| seen.insert(r.domain.clone()))
+                .collect();
+        }
+        println!("{rejected} host names not scored (internationalised, special-use) or not names were left out");
         Ok(Data {
             legit_train,
             legit_valid,
@@ -199,14 +279,24 @@ impl Data {
         (self.legit_and_weighted([&fit_on].into_iter()), count_on)
     }
 
-    /// The curated lists' legitimate validation labels, on which operating points are set.
+    /// The legitimate labels operating points are set on, each once.
     pub fn legit_validation_rows(&self) -> &[Row] {
         &self.legit_valid
     }
 
-    /// Each `more-legit` list's validation labels, by file name.
-    pub fn legit_lists(&self) -> &[(String, Vec<Row>)] {
+    /// Each legitimate list's validation labels.
+    pub fn legit_lists(&self) -> &[LegitList] {
         &self.legit_lists
+    }
+
+    /// The validation labels that set the thresholds but `list`'s: where they would be set were
+    /// `list` left out.
+    pub fn legit_validation_rows_without(&self, list: &LegitList) -> Vec<&Row> {
+        let left_out: HashSet<&str> = list.labels.iter().map(|r| r.domain.as_str()).collect();
+        self.legit_valid
+            .iter()
+            .filter(|r| !left_out.contains(r.domain.as_str()))
+            .collect()
     }
 
     /// The protocol's labels for a model trained elsewhere (a peer), one `set\tlabel` line each:
@@ -286,7 +376,7 @@ pub fn run(data: &Data, dds_valid: &[Row], features: &[Feature], name: &str, lam
     let [rate, strict_rate] = FALSE_POSITIVE_RATES.map(|r| 100.0 * r);
     println!(
         "\nLeave-one-family-out recall at {rate} % and {strict_rate} % false positives on {} \
-         legitimate validation labels of curated lists ({} legitimate training labels), and the \
+         legitimate labels ({} legitimate training labels), and the \
          ceiling at {rate} %: trained on 80 % of the family itself, counted on the rest:",
         data.legit_valid.len(),
         data.legit_train.len(),
