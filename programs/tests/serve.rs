@@ -221,6 +221,41 @@ fn stops_gracefully_on_sigterm() {
     assert!(rest.contains("stopped"), "{rest:?}");
 }
 
+/// A supervisor may stop the server the moment it says it listens: the signal must not be lost
+/// (the server once registered its handler only when its accept loop first looked, so a SIGTERM
+/// that came first killed it, or, inside tokio's registration, was never seen).
+#[test]
+fn a_sigterm_right_after_the_listening_line_stops_it_gracefully() {
+    for _ in 0..20 {
+        let mut server = Server::start();
+        Command::new("kill")
+            .args(["-TERM", &server.child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running 20 s after SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert!(status.success(), "exit status {status}");
+        let mut rest = String::new();
+        server
+            .child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut rest)
+            .unwrap();
+        assert!(rest.contains("stopped"), "{rest:?}");
+    }
+}
+
 #[test]
 fn help_prints_usage_and_bad_arguments_exit_2() {
     let help = Command::new(env!("CARGO_BIN_EXE_dga-serve"))

@@ -104,6 +104,8 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
     let local = listener
         .local_addr()
         .expect("a bound socket has an address");
+    // Before the server says it listens, so that a signal sent from then on is never missed.
+    let signal = shutdown_signal();
     api::print_line(format_args!(
         "dga-classifier: listening on http://{local}/ (model {})",
         dga_classifier::MODEL.name
@@ -127,7 +129,7 @@ async fn run(addr: SocketAddr) -> std::process::ExitCode {
         )
         .fallback(|| async { reply(api::not_found()) })
         .layer(axum::middleware::from_fn(require_host));
-    serve(listener, app).await;
+    serve(listener, app, signal).await;
     api::print_line("dga-classifier: stopped");
     std::process::ExitCode::SUCCESS
 }
@@ -151,7 +153,11 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 
 /// Accepts connections until a signal, each under the timeouts and the connection limit, then
 /// lets those open finish for at most [`SHUTDOWN_GRACE`].
-async fn serve(listener: tokio::net::TcpListener, app: Router) {
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    signal: impl std::future::Future<Output = ()>,
+) {
     let limit = connection_limit();
     let slots = Arc::new(Semaphore::new(limit));
     let per_client = PerClient::new((limit / 8).max(MIN_CONNECTIONS_PER_CLIENT));
@@ -160,7 +166,6 @@ async fn serve(listener: tokio::net::TcpListener, app: Router) {
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
         .max_buf_size(MAX_HEAD_BYTES);
-    let signal = shutdown_signal();
     tokio::pin!(signal);
     loop {
         let slot = tokio::select! {
@@ -420,12 +425,16 @@ fn reply(reply: api::Reply) -> Response {
         .into_response()
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("SIGTERM handler");
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate.recv() => {}
+/// SIGINT or SIGTERM, listened for from the call on: the handlers are registered here, not when
+/// the future is first polled, when a signal sent before would kill the server or be lost.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    let mut terminate = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
     }
 }
