@@ -40,7 +40,8 @@ BLOCKS_LEFT_OUT = [
     (re.compile(r"spark-submit"), "it submits to a Spark cluster, reading and writing S3"),
 ]
 INLINE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
-INLINE_COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:cargo|bash|python3|pytest|pip|target/release/)\b")
+INLINE_COMMAND = re.compile(
+    r"^(?:[A-Z_]+=\S+ )*(?:cargo|bash|python3?|pytest|pip|cd|target/release/)\b")
 INLINE_NOT_RUN = [
     (re.compile(r"^bash \.ci/run$"), "this is CI itself"),
     (re.compile(r"^cargo test$"), "the README's test command: its own step runs it"),
@@ -205,9 +206,9 @@ def check_measurement(command):
     script = re.match(r"^bash (benches/\S+\.sh)\b", command)
     if script:
         return f"bash -n {script.group(1)}"
-    script = re.match(r"^python3 (benches/\S+\.py)$", command)
+    script = re.match(r"^(?:cd (\S+) && )?python3? (\S*(?:bench|attack)\S*\.py)\b", command)
     if script:
-        return f"python3 -m py_compile {script.group(1)}"
+        return f"python3 -m py_compile {os.path.join(script.group(1) or '.', script.group(2))}"
     example = re.match(r"^cargo run --release -p (\S+) --example (\S+)", command)
     if example:
         return f"cargo build -q --release -p {example.group(1)} --example {example.group(2)}"
