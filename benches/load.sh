@@ -2,7 +2,7 @@
 # Load test of the local server: `bash benches/load.sh [seconds per run, default 10] [serve's
 # options...]`, e.g. `bash benches/load.sh 10 --threads 1`.
 #
-# Starts the release `serve` example on a free loopback port, then runs wrk (Debian's `wrk`)
+# Starts the release `dga-serve` on a free loopback port, then runs wrk (Debian's `wrk`)
 # with POST /classify at 1, 16 and 128 connections, each for a bounded time, and 128 again while
 # 2,000 slowloris connections (a header line every 4 s, reopened when closed) are held open. Reads: Requests/sec,
 # and the latency percentiles (50 %, 99 %) under "Latency Distribution"; non-2xx or socket errors
