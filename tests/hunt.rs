@@ -81,15 +81,45 @@ fn a_burst_of_random_failures_alerts_and_says_why() {
                 .min(HUNT_MODEL.max_per_name)
         );
     }
-    // Random names say more than one name may add: each is cut, and the terms still sum to the
-    // cut contributions.
-    assert!(evidence
-        .iter()
-        .any(|n| n.signals.log_likelihood_ratio(&HUNT_MODEL) > n.contribution));
     let contributions = evidence.iter().fold(0.0, |sum, n| sum + n.contribution);
     assert!((report.log_odds() - contributions).abs() < 1e-9);
     assert_eq!(terms[0].value, evidence.len() as f64);
     assert_eq!(hunter.stats().alerts, 1);
+}
+
+#[test]
+fn no_name_adds_more_than_the_model_allows_and_the_terms_still_sum() {
+    let mut model = HUNT_MODEL;
+    model.max_per_name = 1.5;
+    let settings = Settings {
+        model,
+        ..Settings::default()
+    };
+    let mut slots = [ClientSlot::EMPTY; 8];
+    let mut hunter = Hunter::new(&mut slots[..], settings);
+    for i in 0..12 {
+        hunter
+            .observe(&failed(i as i64 * SECOND, "c", &random_name(i)))
+            .unwrap();
+    }
+    let report = hunter.client("c").unwrap();
+    let names: Vec<_> = report.names().collect();
+    assert!(!names.is_empty());
+    // Random names, fast and alike, say more than 1.5 each: every one is cut to it.
+    for name in &names {
+        assert!(
+            name.signals.log_likelihood_ratio(&model) > 1.5,
+            "{}",
+            name.name
+        );
+        assert_eq!(name.contribution, 1.5);
+    }
+    let terms = report.terms();
+    assert_eq!(
+        report.log_odds(),
+        terms.iter().fold(0.0, |sum, t| sum + t.contribution)
+    );
+    assert!((report.log_odds() - 1.5 * names.len() as f64).abs() < 1e-9);
 }
 
 #[test]
