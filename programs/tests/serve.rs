@@ -4,6 +4,7 @@ mod support;
 
 use std::io::Read;
 use std::process::Command;
+use std::time::Duration;
 use support::Server;
 
 #[test]
@@ -204,20 +205,8 @@ fn bad_input_is_a_4xx_with_an_error() {
 fn stops_gracefully_on_sigterm() {
     let mut server = Server::start();
     assert_eq!(server.request("GET", "/", b"").0, 200);
-    Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = server.child.wait().unwrap();
+    let (status, rest) = server.terminate(Duration::from_secs(30), "still running after SIGTERM");
     assert!(status.success(), "exit status {status}");
-    let mut rest = String::new();
-    server
-        .child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut rest)
-        .unwrap();
     assert!(rest.contains("stopped"), "{rest:?}");
 }
 
@@ -228,30 +217,9 @@ fn stops_gracefully_on_sigterm() {
 fn a_sigterm_right_after_the_listening_line_stops_it_gracefully() {
     for _ in 0..20 {
         let mut server = Server::start();
-        Command::new("kill")
-            .args(["-TERM", &server.child.id().to_string()])
-            .status()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let status = loop {
-            if let Some(status) = server.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "still running 20 s after SIGTERM"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        };
+        let (status, rest) =
+            server.terminate(Duration::from_secs(20), "still running 20 s after SIGTERM");
         assert!(status.success(), "exit status {status}");
-        let mut rest = String::new();
-        server
-            .child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut rest)
-            .unwrap();
         assert!(rest.contains("stopped"), "{rest:?}");
     }
 }
@@ -484,21 +452,10 @@ fn shutdown_ends_whatever_the_clients_hold() {
         held.push(stream);
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
-    Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server did not stop while clients held half-sent requests"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let (status, _) = server.terminate(
+        Duration::from_secs(30),
+        "the server did not stop while clients held half-sent requests",
+    );
     assert!(status.success(), "exit status {status}");
     drop(held);
 }

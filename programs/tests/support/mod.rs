@@ -166,6 +166,32 @@ impl Server {
         }
     }
 
+    /// Sends the server SIGTERM and waits for it to exit, `within` at most (else panics with
+    /// `what`); its exit status and what it wrote to stdout after the listening line.
+    pub fn terminate(
+        &mut self,
+        within: Duration,
+        what: &str,
+    ) -> (std::process::ExitStatus, String) {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = std::time::Instant::now() + within;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let mut rest = String::new();
+        if let Some(mut stdout) = self.child.stdout.take() {
+            stdout.read_to_string(&mut rest).unwrap();
+        }
+        (status, rest)
+    }
+
     /// One request to the server; the status, the head (lowercased) and the body.
     pub fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
         http(&self.addr, method, path, "application/json", body)
