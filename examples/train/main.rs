@@ -44,8 +44,9 @@
 //! `model/ngram-weights.txt`) before training a model that uses `ngram_log_odds`.
 //!
 //! `--write-protocol FILE` (with `--extra`) writes the protocol's labels, `set\tlabel`: the
-//! legitimate validation labels that set the thresholds (`legit`) and every family's, for scoring a model
-//! trained elsewhere on the same terms (`bindings/python/examples/peer_protocol.py`), and stops.
+//! legitimate validation labels that set the thresholds (`legit`) and every family's, for
+//! scoring a model trained elsewhere on the same terms
+//! (`bindings/python/examples/peer_protocol.py`), and stops.
 //!
 //! `--hunt` trains the per-client detector's model instead (`model/hunt.toml`, with the
 //! `--extra` directories holding the families, the 2026 resolver list and the real DNS log) and

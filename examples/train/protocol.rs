@@ -9,7 +9,8 @@
 //!   the labels of those lists instead (never trained on), for points that hold on such traffic.
 //! - Leave-one-family-out: for each family, fit on the legitimate training labels and the other
 //!   families (each family weighted to an equal share of the DGA weight), set the threshold at
-//!   1 % false positives on those labels, and count the held-out family's labels above it. The headline is the mean over families (macro recall).
+//!   1 % false positives on those labels, and count the held-out family's labels above it. The
+//!   headline is the mean over families (macro recall).
 //! - Ceiling: the same, but fit on the legitimate training labels and 80 % of the family itself
 //!   (split by the label hash), and counted on its other 20 %. No generalisation is asked, so
 //!   this bounds what the features can do for a family: a family low here is not separable from
@@ -132,13 +133,12 @@ impl Data {
         )];
         // Labels only a resolver list has: a curated list naming one vouches for it.
         let mut resolver_only = HashSet::new();
-        let mut curated: HashSet<String> = dds_legit.iter().map(|r| r.domain.clone()).collect();
-        curated.extend(
-            dds_train
-                .iter()
-                .filter(|r| !r.malicious)
-                .map(|r| r.domain.clone()),
-        );
+        let mut curated: HashSet<String> = dds_train
+            .iter()
+            .chain(dds_valid)
+            .filter(|r| !r.malicious)
+            .map(|r| r.domain.clone())
+            .collect();
         let lists = [("more-dga", true), ("more-legit", false)];
         let families_only = family_dirs.iter().map(|d| (d, ("more-dga", true)));
         let all_lists = dirs.iter().flat_map(|d| lists.map(|l| (d, l)));
