@@ -45,8 +45,12 @@ fn legit_validation_labels() -> Vec<String> {
 
 /// The protocol's labels, as the trainer gathers them with `--extra` on both folders.
 fn protocol_data(train: Vec<trainer::Row>, valid: &[trainer::Row]) -> protocol::Data {
-    let extra = [shared_data(""), shared_data("extra-2026")];
-    protocol::Data::load(train, valid, &extra, &[], &[], SEED).unwrap()
+    protocol::Data::load(train, valid, &extra_dirs(), &[], &[], SEED).unwrap()
+}
+
+/// The `--extra` folders the default model is trained with.
+fn extra_dirs() -> [PathBuf; 2] {
+    [shared_data(""), shared_data("extra-2026")]
 }
 
 #[test]
@@ -120,9 +124,9 @@ fn a_resolver_list_sets_the_points_only_when_asked_and_is_never_trained_on() {
     let rows = trainer::read_rows(&shared_data("legit-dga_domains.csv")).unwrap();
     let (train, valid) = trainer::split_by_domain(rows, SEED);
     let curated = protocol_data(train.clone(), &valid);
-    let extra = [shared_data(""), shared_data("extra-2026")];
     let resolver = [shared_data("extra-2026-12")];
-    let set_on = protocol::Data::load(train, &valid, &extra, &resolver, &resolver, SEED).unwrap();
+    let set_on =
+        protocol::Data::load(train, &valid, &extra_dirs(), &resolver, &resolver, SEED).unwrap();
     assert_eq!(
         curated.legit_training_labels(),
         set_on.legit_training_labels(),

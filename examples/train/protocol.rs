@@ -71,7 +71,12 @@ pub struct LegitList {
 
 impl LegitList {
     /// The distinct labels of `rows` that `counted` keeps, with how many host names each is.
-    fn of(name: String, rows: &[Row], counted: impl Fn(&Row) -> bool) -> LegitList {
+    fn of(
+        name: String,
+        rows: &[Row],
+        counted: impl Fn(&Row) -> bool,
+        sets_thresholds: bool,
+    ) -> LegitList {
         let mut index: std::collections::HashMap<&str, usize> = Default::default();
         let (mut labels, mut names) = (Vec::new(), Vec::new());
         for row in rows.iter().filter(|&r| counted(r)) {
@@ -86,7 +91,7 @@ impl LegitList {
             name,
             labels,
             names,
-            sets_thresholds: false,
+            sets_thresholds,
         }
     }
 }
@@ -126,10 +131,13 @@ impl Data {
         let mut rejected = 0;
         let dds_legit: Vec<Row> = dds_valid.iter().filter(|r| !r.malicious).cloned().collect();
         let on_validation_side = |r: &Row| !in_training_split(&r.domain, seed);
+        // The curated lists set the thresholds unless `threshold_dirs` do.
+        let curated_set_thresholds = threshold_dirs.is_empty();
         let mut legit_lists = vec![LegitList::of(
             "DDS legit".into(),
             &dds_legit,
             on_validation_side,
+            curated_set_thresholds,
         )];
         // Labels only a resolver list has: a curated list naming one vouches for it.
         let mut resolver_only = HashSet::new();
@@ -157,12 +165,18 @@ impl Data {
                 if !malicious {
                     let name = path.file_name().unwrap_or_default().to_string_lossy();
                     let domains = rows.iter().map(|r| r.domain.clone());
-                    if RESOLVER_LISTS.contains(&name.as_ref()) {
+                    let resolver = RESOLVER_LISTS.contains(&name.as_ref());
+                    if resolver {
                         resolver_only.extend(domains);
                     } else {
                         curated.extend(domains);
                     }
-                    legit_lists.push(LegitList::of(name.into_owned(), &rows, on_validation_side));
+                    legit_lists.push(LegitList::of(
+                        name.into_owned(),
+                        &rows,
+                        on_validation_side,
+                        curated_set_thresholds && !resolver,
+                    ));
                 }
                 for row in &rows {
                     keep(row, true);
@@ -176,10 +190,6 @@ impl Data {
             .into_iter()
             .filter(|row| curated.contains(&row.domain) || !resolver_only.contains(&row.domain))
             .collect();
-        for list in &mut legit_lists {
-            list.sets_thresholds =
-                threshold_dirs.is_empty() && !RESOLVER_LISTS.contains(&list.name.as_str());
-        }
         // The legitimate lists of `threshold_dirs`, and of `family_dirs` to report: never trained
         // on, so every label of theirs the training labels do not hold counts.
         let trained: HashSet<&str> = legit_train.iter().map(|r| r.domain.as_str()).collect();
@@ -198,10 +208,12 @@ impl Data {
                 let (rows, bad) = read_hosts(&path, "legit", false)?;
                 rejected += bad;
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let mut list = LegitList::of(name.into_owned(), &rows, |r| {
-                    !trained.contains(r.domain.as_str())
-                });
-                list.sets_thresholds = sets_thresholds;
+                let list = LegitList::of(
+                    name.into_owned(),
+                    &rows,
+                    |r| !trained.contains(r.domain.as_str()),
+                    sets_thresholds,
+                );
                 if sets_thresholds {
                     pool.extend(list.labels.iter().cloned());
                 }
@@ -284,7 +296,7 @@ impl Data {
         &self.legit_valid
     }
 
-    /// Each legitimate list's validation labels.
+    /// Each legitimate list's labels not trained on.
     pub fn legit_lists(&self) -> &[LegitList] {
         &self.legit_lists
     }
@@ -300,7 +312,7 @@ impl Data {
     }
 
     /// The protocol's labels for a model trained elsewhere (a peer), one `set\tlabel` line each:
-    /// `legit` for the curated validation labels its thresholds are set on, then every DGA
+    /// `legit` for the legitimate labels its thresholds are set on, then every DGA
     /// family's labels under the family's name.
     pub fn labels_file(&self) -> String {
         let mut file =
