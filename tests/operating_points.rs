@@ -159,3 +159,16 @@ fn a_resolver_list_sets_the_points_only_when_asked_and_is_never_trained_on() {
         .iter()
         .all(|l| l.sets_thresholds != protocol::RESOLVER_LISTS.contains(&l.name.as_str())));
 }
+
+#[test]
+fn a_threshold_folder_without_legitimate_lists_is_an_error() {
+    let rows = trainer::read_rows(&shared_data("legit-dga_domains.csv")).unwrap();
+    let (train, valid) = trainer::split_by_domain(rows, SEED);
+    // A families folder: it has `more-dga/` but no `more-legit/`.
+    let families_only = [shared_data("extra-2026-12/more-dga")];
+    let error = protocol::Data::load(train, &valid, &extra_dirs(), &[], &families_only, SEED)
+        .err()
+        .expect("thresholds set on no labels");
+    assert!(error.starts_with("--threshold-lists: "), "{error}");
+    assert!(error.contains("more-legit"), "{error}");
+}

@@ -201,8 +201,12 @@ impl Data {
         );
         let mut pool = Vec::new();
         for (dir, sets_thresholds) in untrained_dirs {
-            let Ok(paths) = text_files(&dir.join("more-legit")) else {
-                continue;
+            let paths = match text_files(&dir.join("more-legit")) {
+                Ok(paths) => paths,
+                // A families folder need not hold legitimate lists; one that sets the thresholds
+                // must.
+                Err(_) if !sets_thresholds => continue,
+                Err(e) => return Err(format!("--threshold-lists: {e}")),
             };
             for path in paths {
                 let (rows, bad) = read_hosts(&path, "legit", false)?;
@@ -221,6 +225,12 @@ impl Data {
             }
         }
         if !threshold_dirs.is_empty() {
+            if pool.is_empty() {
+                return Err(String::from(
+                    "--threshold-lists: no legitimate labels in its more-legit/*.txt to set the \
+                     thresholds on",
+                ));
+            }
             let mut seen = HashSet::new();
             legit_valid = pool
                 .into_iter()
